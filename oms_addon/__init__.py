@@ -1,1 +1,4 @@
+from . import channels
+from . import controllers
 from . import models
+from . import wizards

@@ -11,7 +11,7 @@ other schemes are ignored. The receiver accepts the request when any of its secr
 (the active one and, during a rotation, the previous one) matches any ``v1`` entry
 and ``t`` is within the tolerance of its clock, in the past or in the future.
 
-API keys and Idempotency-Key bodies are only kept as SHA-256 digests.
+Idempotency-Key requests are compared by the SHA-256 digest of their body.
 """
 
 import hashlib
