@@ -23,6 +23,9 @@
     "data": [
         "security/oms_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/oms_intake_views.xml",
+        "wizards/oms_order_import_views.xml",
         "views/oms_channel_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",

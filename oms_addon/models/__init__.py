@@ -1,4 +1,6 @@
 from . import oms_channel
+from . import oms_intake
 from . import delivery_carrier
 from . import product_template
+from . import res_partner
 from . import sale_order

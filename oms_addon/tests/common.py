@@ -1,11 +1,60 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import copy
+import json
+
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
 
+def canonical_order(reference="WEB-1001", **overrides):
+    """A realistic canonical order (two lines, shipping, paid by card)."""
+    order = {
+        "reference": reference,
+        "date_order": "2026-11-20T10:15:00Z",
+        "currency": "USD",
+        "customer": {
+            "name": "Jane Doe",
+            "email": "jane.doe@example.com",
+            "phone": "+1 415 555 0100",
+            "lang": "en_US",
+        },
+        "shipping_address": {
+            "name": "Jane Doe",
+            "street": "1 Market St",
+            "city": "San Francisco",
+            "zip": "94105",
+            "state_code": "CA",
+            "country_code": "US",
+        },
+        "lines": [
+            {"sku": "OMS-T-TEE", "quantity": 2, "unit_price": 19.9, "discount": 10},
+            {"barcode": "4006381333931", "quantity": 1, "unit_price": 12.5},
+        ],
+        "subtotal": 48.32,
+        "shipping": {"method": "std", "amount": 7.9},
+        "payment": {
+            "status": "paid",
+            "method": "card",
+            "amount": 64.31,
+            "transaction_ref": "ch_3Nabc",
+        },
+        "gift_message": "Happy birthday!",
+        "flags": {"vip": True},
+    }
+    order = copy.deepcopy(order)
+    order.update(overrides)
+    return order
+
+
+def as_body(*orders):
+    data = orders[0] if len(orders) == 1 else list(orders)
+    return json.dumps(data).encode()
+
+
 class OmsCase(TransactionCase):
-    """Fixtures shared by the OMS tests: users of each group and a channel."""
+    """Fixtures shared by the OMS tests: users of each group, a channel, products
+    with SKUs and barcodes, a carrier."""
 
     @classmethod
     def setUpClass(cls):
@@ -28,3 +77,42 @@ class OmsCase(TransactionCase):
         cls.channel = cls.env["oms.channel"].create(
             {"name": "Test Web Shop", "code": "test-web", "channel_type": "web"}
         )
+        product_model = cls.env["product.product"]
+        cls.tee = product_model.create(
+            {
+                "name": "Test Tee",
+                "default_code": "OMS-T-TEE",
+                "is_storable": True,
+                "list_price": 25.0,
+                "taxes_id": [],
+            }
+        )
+        cls.mug = product_model.create(
+            {
+                "name": "Test Mug",
+                "barcode": "4006381333931",
+                "default_code": "OMS-T-MUG",
+                "is_storable": True,
+                "list_price": 15.0,
+                "taxes_id": [],
+            }
+        )
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": "Test Standard",
+                "oms_method_codes": "std, standard",
+                "delivery_type": "fixed",
+                "fixed_price": 7.9,
+                "product_id": product_model.create(
+                    {"name": "Test Shipping", "type": "service", "taxes_id": []}
+                ).id,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    def receive(self, *orders, channel=None):
+        """Store ``orders`` as one API message and process it, as the job does."""
+        channel = channel or self.channel
+        intakes = self.env["oms.intake"]._receive(channel, as_body(*orders))
+        intakes._process()
+        return intakes

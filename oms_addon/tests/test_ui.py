@@ -12,7 +12,7 @@ WAIT_FOR_VIEW = """
             console.error('error dialog: ' + document.querySelector('.o_error_dialog').innerText);
             return;
         }
-        if (document.querySelector('.o_action_manager .o_view_controller')) {
+        if (document.querySelector('.o_action_manager .o_view_controller, .modal .o_form_view')) {
             console.log('test successful');
             return;
         }

@@ -1,0 +1,499 @@
+# Copyright 2026 oms_addon developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+import logging
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.modules import module
+
+from ..lib import canonical
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("received", "Received"),
+    ("done", "Done"),
+    ("duplicate", "Duplicate"),
+    ("quarantined", "Quarantined"),
+    ("rejected", "Rejected"),
+    ("failed", "Failed"),
+]
+SOURCES = [
+    ("api", "API"),
+    ("file", "File Import"),
+    ("manual", "Manual"),
+]
+# Processing retries failed messages after 1, 2, 4, 8 and 16 minutes, then stops.
+MAX_ATTEMPTS = 5
+# What an OMS user may change by hand: the message, to correct it before a retry.
+# Everything else changes through the processing methods only.
+USER_WRITABLE_FIELDS = {"body"}
+
+
+class OmsIntake(models.Model):
+    """One message a channel sent: stored first, raw, then processed into an order."""
+
+    _name = "oms.intake"
+    _description = "Order Intake"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _rec_name = "display_name"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    channel_id = fields.Many2one(
+        "oms.channel", required=True, index=True, ondelete="restrict", readonly=True
+    )
+    company_id = fields.Many2one(
+        related="channel_id.company_id", store=True, index=True, precompute=True
+    )
+    source = fields.Selection(SOURCES, required=True, default="api", readonly=True)
+    source_detail = fields.Char(
+        readonly=True, help="Where the message came from: file name and rows, address."
+    )
+    state = fields.Selection(
+        STATES, required=True, default="received", index=True, readonly=True, tracking=True
+    )
+    reason_code = fields.Char(readonly=True, index=True)
+    reason = fields.Text(readonly=True, help="Why the message is not an order yet.")
+    body = fields.Text(help="What the channel sent, as received. Can be corrected before a retry.")
+    headers = fields.Text(readonly=True, help="The request headers that matter, as JSON.")
+    received_at = fields.Datetime(
+        required=True, default=fields.Datetime.now, readonly=True, index=True
+    )
+    processed_at = fields.Datetime(readonly=True)
+    idempotency_key = fields.Char(readonly=True, index=True)
+    body_digest = fields.Char(readonly=True, help="SHA-256 of the request body.")
+    external_ref = fields.Char(
+        string="Channel Reference", readonly=True, index=True, help="The order's reference."
+    )
+    order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null")
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="Original File", readonly=True, help="The imported file."
+    )
+    api_response = fields.Text(
+        string="API Answer",
+        readonly=True,
+        help="What the API answered, replayed for the same Idempotency-Key.",
+    )
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True, index=True)
+    can_retry = fields.Boolean(compute="_compute_can_retry")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("channel_id.code", "external_ref")
+    def _compute_display_name(self):
+        for intake in self:
+            intake.display_name = "%s/%s" % (
+                intake.channel_id.code or "?",
+                intake.external_ref or intake.id or _("new"),
+            )
+
+    @api.depends("state", "source")
+    def _compute_can_retry(self):
+        for intake in self:
+            # A file's rejected rows are not an order: fix the file and import it again.
+            intake.can_retry = intake.state in ("quarantined", "failed") or (
+                intake.state == "rejected" and intake.source != "file"
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if (
+            not self.env.su
+            and set(vals) - USER_WRITABLE_FIELDS
+            and not self.env.user.has_group("oms_addon.group_oms_manager")
+        ):
+            raise AccessError(
+                _("Only the message itself can be corrected by hand; use Retry to process it.")
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_retry(self):
+        """Process again after the cause was fixed (product created, body corrected)."""
+        if not all(self.mapped("can_retry")):
+            raise UserError(
+                _(
+                    "Only quarantined, failed or rejected API messages can be retried; "
+                    "for rows of a file, correct the file and import it again."
+                )
+            )
+        self.message_post(body=_("Retried by %s.", self.env.user.name))
+        # sudo: the state change and creating the customer and the order are the
+        # job's work, whatever the rights of the person who asked for the retry.
+        self.sudo().write({"state": "received", "attempts": 0, "next_attempt_at": False})
+        self.sudo()._process()
+        return True
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Receiving
+    # ------------------------------------------------------------------
+    @api.model
+    def _receive(self, channel, raw, **common):
+        """Store what ``channel`` sent, before anything else, and return the intake
+        records: one per order the message holds, or one rejected record with the
+        raw body when it cannot be read. Processing happens later (``_trigger_processing``).
+
+        ``common``: source, source_detail, headers (dict), idempotency_key,
+        body_digest, attachment_id.
+        """
+        try:
+            payloads = channel._get_adapter().split(raw)
+        except canonical.IntakeProblem as problem:
+            return self._receive_rejected(
+                channel, raw.decode("utf-8", errors="backslashreplace"), problem, **common
+            )
+        if len(payloads) == 1:
+            return self._receive_payloads(
+                channel, payloads, bodies=[raw.decode("utf-8-sig")], **common
+            )
+        return self._receive_payloads(channel, payloads, **common)
+
+    @api.model
+    def _receive_payloads(self, channel, payloads, bodies=None, **common):
+        """Store one intake per order ``payloads`` (dicts in the channel's format);
+        ``bodies`` are their texts as received, dumped from the payloads if not given."""
+        adapter = channel._get_adapter()
+        if bodies is None:
+            bodies = [json.dumps(payload, ensure_ascii=False, indent=1) for payload in payloads]
+        vals = self._prepare_intake_vals(channel, **common)
+        return self.with_context(tracking_disable=True).create(
+            [
+                dict(vals, body=body, external_ref=adapter.order_reference(payload))
+                for body, payload in zip(bodies, payloads, strict=True)
+            ]
+        )
+
+    @api.model
+    def _receive_rejected(self, channel, body, problem, external_ref=None, **common):
+        """Store a message that cannot be read, with why, so that nothing is lost."""
+        vals = self._prepare_intake_vals(channel, **common)
+        vals.update(
+            body=body,
+            external_ref=external_ref,
+            state="rejected",
+            reason_code=problem.code,
+            reason=problem.message,
+            processed_at=fields.Datetime.now(),
+        )
+        return self.with_context(tracking_disable=True).create(vals)
+
+    @api.model
+    def _prepare_intake_vals(
+        self,
+        channel,
+        source="api",
+        source_detail=None,
+        headers=None,
+        idempotency_key=None,
+        body_digest=None,
+        attachment_id=None,
+    ):
+        return {
+            "channel_id": channel.id,
+            "source": source,
+            "source_detail": source_detail,
+            "headers": json.dumps(headers, sort_keys=True) if headers else False,
+            "idempotency_key": idempotency_key,
+            "body_digest": body_digest,
+            "attachment_id": attachment_id,
+        }
+
+    @api.model
+    def _trigger_processing(self):
+        """Wake the processing job up now (it runs in another transaction once this
+        one is committed). Under load a wake-up is usually pending already: then
+        this costs one cheap query instead of a trigger record and a NOTIFY."""
+        cron = self.env.ref("oms_addon.ir_cron_oms_intake_process")
+        self.env.cr.execute(
+            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+            [cron.id, fields.Datetime.now()],
+        )
+        if not self.env.cr.rowcount:
+            cron._trigger()
+
+    # ------------------------------------------------------------------
+    # Processing
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_process(self, batch_size=200):
+        """Process every waiting message, batch after batch, committing each batch.
+
+        Rows are claimed with FOR UPDATE SKIP LOCKED: several workers running this at
+        once never take the same message, and the unique (channel, reference) of
+        sale.order makes sure no order is ever created twice.
+        """
+        while True:
+            intakes = self._claim_batch(batch_size)
+            if not intakes:
+                break
+            intakes.with_context(tracking_disable=True)._process()
+            if not module.current_test:
+                # Each batch is final once processed: a later crash must not undo
+                # orders already created and answered for.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _claim_batch(self, limit):
+        """Lock up to ``limit`` waiting messages for this transaction.
+
+        Besides the row locks, an advisory lock per (channel, reference) keeps two
+        workers from processing messages of the same order at once: the second one
+        takes them in a later batch, whose snapshot sees the order the first one
+        made, and logs them as duplicates.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM oms_intake
+             WHERE (state = 'received'
+                    OR (state = 'failed' AND attempts < %s
+                        AND next_attempt_at <= now() at time zone 'UTC'))
+               AND pg_try_advisory_xact_lock(hashtextextended(
+                       'oms-order:' || channel_id || ':' || coalesce(external_ref, id::text), 0))
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            [MAX_ATTEMPTS, limit],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _process(self):
+        """Turn each message into a quotation and write its outcome on it.
+
+        The orders of a batch are created with one ``sale.order.create`` (as fast as
+        plain Odoo); when that fails they are created one by one, each under its
+        own savepoint, so that a bad message never blocks the others.
+        """
+        for channel, intakes in self.grouped("channel_id").items():
+            channel = channel.with_company(channel.company_id)
+            parsed = intakes._parse_all(channel)
+            fresh, repeats = intakes._split_duplicates(channel, parsed)
+            cache = self.env["sale.order"]._oms_prepare_batch_cache(channel, list(fresh.values()))
+            prepared = {}
+            for intake, order in fresh.items():
+                vals = intake._prepare_order(channel, order, cache)
+                if vals:
+                    prepared[intake] = vals
+            self._create_orders(prepared, cache)
+            for intake, first in repeats:
+                if first.order_id:
+                    intake._mark_duplicate(first.order_id)
+                else:
+                    # The first message of this order did not make it: this one
+                    # gets its own chance in the next batch.
+                    intake._set_outcome("received")
+
+    def _parse_all(self, channel):
+        """{intake: normalized canonical order} for the intakes whose body reads; the
+        others are marked rejected or quarantined on the spot."""
+        adapter = channel._get_adapter()
+        parsed = {}
+        for intake in self:
+            try:
+                payloads = adapter.split((intake.body or "").encode())
+                if len(payloads) != 1:
+                    raise canonical.Rejected(
+                        "invalid_shape", "An intake message must hold exactly one order."
+                    )
+                parsed[intake] = canonical.normalize(adapter.to_canonical(payloads[0]))
+            except canonical.IntakeProblem as problem:
+                intake._set_outcome(problem.kind, problem.code, problem.message)
+        return parsed
+
+    def _split_duplicates(self, channel, parsed):
+        """({intake: order} to create, [(intake, first intake of the same order)]).
+
+        Messages of orders that already exist are marked duplicate here, in one
+        query; of several messages of one new order, the first one is created.
+        """
+        references = [order["reference"] for order in parsed.values()]
+        existing = {
+            order.oms_channel_ref: order
+            for order in self.env["sale.order"].search_fetch(
+                [("oms_channel_id", "=", channel.id), ("oms_channel_ref", "in", references)],
+                ["name", "oms_channel_ref"],
+            )
+        }
+        fresh, first_by_reference, repeats = {}, {}, []
+        for intake, order in parsed.items():
+            reference = order["reference"]
+            if intake.external_ref != reference:
+                intake.external_ref = reference
+            if reference in existing:
+                intake._mark_duplicate(existing[reference])
+            elif reference in first_by_reference:
+                repeats.append((intake, first_by_reference[reference]))
+            else:
+                first_by_reference[reference] = intake
+                fresh[intake] = order
+        return fresh, repeats
+
+    def _prepare_order(self, channel, order, cache):
+        """The quotation's values, or None with the outcome written on the intake.
+
+        Customers and addresses the order needs are created here, under a savepoint
+        so that nothing half-made stays behind a problem.
+        """
+        self.ensure_one()
+        sale_order = self.env["sale.order"]
+        try:
+            checked = sale_order._oms_check_order(order, channel, cache)
+            # Known customers with known addresses need nothing created, hence no
+            # savepoint; the others get one.
+            vals = sale_order._oms_prepare_order_vals(
+                order, channel, cache, checked, intake=self, create=False
+            )
+            if vals:
+                return vals
+            with self.env.cr.savepoint():
+                return sale_order._oms_prepare_order_vals(
+                    order, channel, cache, checked, intake=self
+                )
+        except canonical.IntakeProblem as problem:
+            self._forget_cache_entries(cache)
+            self._set_outcome(problem.kind, problem.code, problem.message)
+        except Exception as error:  # recorded on the intake and retried
+            self._forget_cache_entries(cache)
+            _logger.exception("Intake %s failed", self.id)
+            self._set_failed(error)
+        return None
+
+    @api.model
+    def _create_orders(self, prepared, cache):
+        """Create the quotations of {intake: values}: all at once, or one by one when
+        the batch fails, so that only the culprit fails."""
+        if not prepared:
+            return
+        try:
+            with self.env.cr.savepoint():
+                orders = self.env["sale.order"].create(list(prepared.values()))
+        except Exception:  # noqa: BLE001 - isolated below, one order at a time
+            self._forget_cache_entries(cache)
+            for intake, vals in prepared.items():
+                intake._create_order(vals, cache)
+            return
+        for intake, sale_order in zip(prepared, orders, strict=True):
+            intake._set_outcome("done", order=sale_order)
+
+    def _create_order(self, vals, cache):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                sale_order = self.env["sale.order"].create(vals)
+            self._set_outcome("done", order=sale_order)
+        except psycopg2.errors.UniqueViolation as error:
+            # Another transaction created the same order meanwhile (a direct retry
+            # racing the job): the unique (channel, reference) refused this one. Its
+            # snapshot cannot see that order yet, so it is named by reference only.
+            if error.diag.constraint_name != "sale_order_oms_channel_ref_uniq":
+                self._set_failed(error)
+                return
+            self._set_outcome(
+                "duplicate",
+                "duplicate_order",
+                _(
+                    "An order with reference %s was created for this channel at the same "
+                    "time by another worker.",
+                    vals["oms_channel_ref"],
+                ),
+            )
+        except Exception as error:  # recorded on the intake and retried
+            self._forget_cache_entries(cache)
+            _logger.exception("Intake %s failed", self.id)
+            self._set_failed(error)
+
+    def _mark_duplicate(self, existing):
+        self._set_outcome(
+            "duplicate",
+            "duplicate_order",
+            _("Order %(order)s already exists for reference %(ref)s of this channel.")
+            % {"order": existing.name, "ref": existing.oms_channel_ref},
+            order=existing,
+        )
+
+    @staticmethod
+    def _forget_cache_entries(cache):
+        # Partners or pricelists created inside a rolled-back savepoint are gone.
+        for key in ("partners", "pricelists"):
+            records = list(cache[key].values())
+            if records:
+                alive = set(records[0].browse([r.id for r in records]).exists().ids)
+                cache[key] = {k: r for k, r in cache[key].items() if r.id in alive}
+
+    def _set_outcome(self, state, reason_code=False, reason=False, order=None):
+        vals = {
+            "state": state,
+            "reason_code": reason_code,
+            "reason": reason,
+            "processed_at": fields.Datetime.now() if state != "received" else False,
+        }
+        if order:
+            vals["order_id"] = order.id
+        self.write(vals)
+
+    def _set_failed(self, error):
+        attempts = self.attempts + 1
+        retry = attempts < MAX_ATTEMPTS
+        message = _("Unexpected error (attempt %(n)d): %(error)s.") % {
+            "n": attempts,
+            "error": error,
+        }
+        message += (
+            _(" Retried automatically.")
+            if retry
+            else _(" No more automatic retries: fix the cause and press Retry.")
+        )
+        self.write(
+            {
+                "state": "failed",
+                "reason_code": "unexpected_error",
+                "reason": message,
+                "attempts": attempts,
+                "processed_at": fields.Datetime.now(),
+                "next_attempt_at": fields.Datetime.now() + timedelta(minutes=2 ** (attempts - 1))
+                if retry
+                else False,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # API answers
+    # ------------------------------------------------------------------
+    def _api_summary(self):
+        """What the API says of these messages."""
+        return [
+            {
+                "id": intake.id,
+                "reference": intake.external_ref or None,
+                "state": intake.state,
+                "reason_code": intake.reason_code or None,
+                "reason": intake.reason or None,
+                "order": intake.order_id.name or None,
+                "oms_stage": intake.order_id.oms_stage or None,
+            }
+            for intake in self
+        ]

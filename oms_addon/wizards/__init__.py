@@ -1,0 +1,1 @@
+from . import oms_order_import
