@@ -1,0 +1,1 @@
+from . import intake_api
