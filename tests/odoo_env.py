@@ -40,11 +40,12 @@ def db_args():
     ]
 
 
-def run_odoo(dbname, *args, stdin=None, timeout=1200):
-    """Run Odoo on ``dbname`` with ``args``; return (exit code, output)."""
+def run_odoo(dbname, *args, command=(), stdin=None, timeout=1200):
+    """Run Odoo (or its ``command``, e.g. shell) on ``dbname`` with ``args``; return
+    (exit code, output)."""
     cmd, addons_path = odoo_settings()
     proc = subprocess.run(
-        [*cmd, *db_args(), "--addons-path", addons_path, "-d", dbname, *args],
+        [*cmd, *command, *db_args(), "--addons-path", addons_path, "-d", dbname, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -56,7 +57,7 @@ def run_odoo(dbname, *args, stdin=None, timeout=1200):
 
 def odoo_shell(dbname, code):
     """Run Python ``code`` in ``odoo shell``; return its output."""
-    return run_odoo(dbname, "shell", "--no-http", "--log-level", "warn", stdin=code)
+    return run_odoo(dbname, "--no-http", "--log-level", "warn", command=["shell"], stdin=code)
 
 
 def bad_lines(output):

@@ -213,6 +213,10 @@ class Cluster:
     def env(self):
         return {"PGHOST": str(self.folder), "PGPORT": str(self.port), "PGUSER": PG_ROLE}
 
+    def odoo(self, odoo_cmd, addons_path, dbname, *args):
+        """The command line running Odoo on ``dbname`` of this cluster."""
+        return [*odoo_cmd, *self.odoo_args(), "--addons-path", addons_path, "-d", dbname, *args]
+
 
 @contextlib.contextmanager
 def throwaway_cluster(keep=False):
@@ -263,29 +267,24 @@ def stream(cmd, log_path, env, echo):
 def run_odoo_tests(cluster, odoo_cmd, addons_path, env, workdir):
     """Install the addon with its demo data in a fresh database and run its tests."""
     log_path = workdir / "odoo-tests.log"
-    cmd = (
-        odoo_cmd
-        + cluster.odoo_args()
-        + [
-            "--addons-path",
-            addons_path,
-            "-d",
-            "oms_test",
-            "-i",
-            ADDON,
-            "--test-enable",
-            "--test-tags",
-            f"/{ADDON}",
-            "--stop-after-init",
-            "--http-port",
-            str(free_port()),
-            "--gevent-port",
-            str(free_port()),
-            "--log-level",
-            "info",
-            "--max-cron-threads",
-            "0",
-        ]
+    cmd = cluster.odoo(
+        odoo_cmd,
+        addons_path,
+        "oms_test",
+        "-i",
+        ADDON,
+        "--test-enable",
+        "--test-tags",
+        f"/{ADDON}",
+        "--stop-after-init",
+        "--http-port",
+        str(free_port()),
+        "--gevent-port",
+        str(free_port()),
+        "--log-level",
+        "info",
+        "--max-cron-threads",
+        "0",
     )
     print("$", " ".join(cmd), flush=True)
     started = time.time()
@@ -408,10 +407,12 @@ def cmd_demo(args):
         cluster.start()
         db_args = cluster.odoo_args()
     try:
-        base = odoo_cmd + db_args + ["--addons-path", addons_path, "-d", dbname]
-        exists = _database_has_addon(base, env)
+        options = db_args + ["--addons-path", addons_path, "-d", dbname]
+        base = odoo_cmd + options
+        exists = _database_has_addon(odoo_cmd + ["shell"] + options, env)
         if args.reset and exists:
-            subprocess.run(odoo_cmd + db_args + ["db", "drop", dbname], env=env, check=False)
+            cluster_env = dict(env, **cluster.env()) if cluster else env
+            subprocess.run(["dropdb", "--if-exists", dbname], env=cluster_env, check=False)
             exists = False
         if not exists:
             print(f"Creating database {dbname} with {ADDON} and its demo data...", flush=True)
@@ -447,9 +448,9 @@ def cmd_demo(args):
             cluster.stop()
 
 
-def _database_has_addon(base_cmd, env):
+def _database_has_addon(shell_cmd, env):
     probe = subprocess.run(
-        base_cmd + ["shell", "--no-http", "--log-level", "critical"],
+        shell_cmd + ["--no-http", "--log-level", "critical"],
         input="print('OMS-STATE', env['ir.module.module'].search("
         f"[('name', '=', '{ADDON}')]).state)\n",
         env=env,
