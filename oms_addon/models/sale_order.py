@@ -1,8 +1,10 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from ..lib import sourcing
 from ..lib.canonical import Quarantined
 
 PAYMENT_STATUSES = [
@@ -62,6 +64,12 @@ class SaleOrder(models.Model):
         help="Where the order stands, derived from the order and its deliveries.",
     )
 
+    oms_sourcing_rule_id = fields.Many2one(
+        "oms.sourcing.rule", string="Sourcing Rule", copy=False, readonly=True
+    )
+    oms_sourcing_reason = fields.Char(string="Sourcing Outcome", copy=False, readonly=True)
+    oms_sourcing_explanation = fields.Text(string="Why These Warehouses", copy=False, readonly=True)
+
     _sql_constraints = [
         (
             "oms_channel_ref_uniq",
@@ -93,6 +101,143 @@ class SaleOrder(models.Model):
         if any(p.state == "done" for p in deliveries):
             return "in_fulfilment"
         return "released"
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """OMS orders are sourced first: each line gets its warehouse, and each
+        warehouse makes its own delivery. An order that cannot be sourced as its rule
+        allows is not confirmed; the explanation says why."""
+        oms_orders = self.filtered(lambda o: o.oms_channel_id and o.state in ("draft", "sent"))
+        decisions = oms_orders._oms_source()
+        blocked = [order for order in oms_orders if not decisions[order].feasible]
+        if blocked:
+            raise UserError(
+                "\n\n".join(
+                    self.env._(
+                        "%(order)s cannot be sourced: %(why)s",
+                        order=order.name,
+                        why=decisions[order].explanation_text,
+                    )
+                    for order in blocked
+                )
+            )
+        return super().action_confirm()
+
+    def action_oms_source(self):
+        """Re-run sourcing: choose the warehouses again (e.g. after one ran out)."""
+        self._oms_source()
+        return True
+
+    # ------------------------------------------------------------------
+    # Sourcing
+    # ------------------------------------------------------------------
+    def _oms_source(self):
+        """Apply each order's sourcing rule; {order: sourcing.Decision}.
+
+        Free stock of all the orders' products in every warehouse is read in one
+        query; each order's lines then get their warehouse and the order the rule,
+        the outcome and the explanation.
+        """
+        decisions = {}
+        if not self:
+            return decisions
+        products = self.order_line.product_id.filtered("is_storable")
+        stock = self._oms_free_stock(products)
+        rule_model = self.env["oms.sourcing.rule"]
+        for order in self:
+            rule = rule_model._get_rule_for(order)
+            decision = order._oms_decide(rule, stock)
+            order._oms_apply_decision(rule, decision)
+            decisions[order] = decision
+        return decisions
+
+    @api.model
+    def _oms_free_stock(self, products):
+        """{(warehouse id, product id): on hand minus reserved} in internal locations."""
+        if not products:
+            return {}
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("location_id.usage", "=", "internal"),
+                ("location_id.warehouse_id", "!=", False),
+            ],
+            ["location_id", "product_id"],
+            ["quantity:sum", "reserved_quantity:sum"],
+        )
+        stock = {}
+        for location, product, quantity, reserved in groups:
+            key = (location.warehouse_id.id, product.id)
+            stock[key] = stock.get(key, 0.0) + quantity - reserved
+        return stock
+
+    def _oms_decide(self, rule, stock):
+        """The sourcing decision for this order under ``rule`` (none: every warehouse
+        of the company, nearest first, splitting allowed)."""
+        self.ensure_one()
+        warehouses = rule._get_warehouses(self.company_id)
+        destination = self.partner_shipping_id
+        lines = [
+            sourcing.Line(
+                key=line.id,
+                product_id=line.product_id.id,
+                quantity=line.product_uom._compute_quantity(
+                    line.product_uom_qty, line.product_id.uom_id
+                ),
+                label=line.product_id.display_name,
+            )
+            for line in self.order_line
+            if line.product_id.is_storable and not line.display_type
+        ]
+        return sourcing.source(
+            lines,
+            [
+                sourcing.Warehouse(
+                    id=warehouse.id,
+                    name=warehouse.name,
+                    code=warehouse.code,
+                    latitude=warehouse.partner_id.partner_latitude or None,
+                    longitude=warehouse.partner_id.partner_longitude or None,
+                    priority=warehouse.sequence,
+                )
+                for warehouse in warehouses
+            ],
+            stock,
+            sourcing.Destination(
+                latitude=destination.partner_latitude or None,
+                longitude=destination.partner_longitude or None,
+            ),
+            strategy=rule.strategy if rule else "nearest",
+            allow_split=rule.allow_split if rule else True,
+            max_shipments=(rule.max_shipments or None) if rule else None,
+            priority_ids=warehouses.ids,
+            rule_name=rule.name if rule else self.env._("Default"),
+        )
+
+    def _oms_apply_decision(self, rule, decision):
+        """Give each line its warehouse; the order keeps the rule and the why."""
+        self.ensure_one()
+        self.write(
+            {
+                "oms_sourcing_rule_id": rule.id,
+                "oms_sourcing_reason": decision.reason,
+                "oms_sourcing_explanation": decision.explanation_text,
+            }
+        )
+        if not decision.feasible:
+            return
+        for line in self.order_line:
+            shares = decision.assignments.get(line.id)
+            if not shares:
+                continue
+            (warehouse_id, _quantity), *others = shares
+            line.oms_warehouse_id = warehouse_id
+            if others:
+                line._oms_split(shares)
+        if decision.shipments:
+            self.warehouse_id = decision.shipments[0]
 
     # ------------------------------------------------------------------
     # Order creation from canonical orders

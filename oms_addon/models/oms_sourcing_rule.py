@@ -1,0 +1,115 @@
+# Copyright 2026 oms_addon developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+
+from ..lib import sourcing
+
+FLAG_FILTER = [("any", "Any"), ("yes", "Yes"), ("no", "No")]
+
+
+class OmsSourcingRule(models.Model):
+    """Which warehouses ship an order, and how: ordered rules, first match wins,
+    a catch-all last."""
+
+    _name = "oms.sourcing.rule"
+    _description = "Sourcing Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    # Conditions: an empty condition matches everything.
+    channel_ids = fields.Many2many("oms.channel", string="Channels", check_company=True)
+    country_ids = fields.Many2many("res.country", string="Destination Countries")
+    state_ids = fields.Many2many("res.country.state", string="Destination States")
+    product_category_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        help="Matches when any line's product is in one of these categories (or below).",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    min_amount = fields.Monetary(
+        string="Minimum Amount", help="Order total in the company's currency; 0: no minimum."
+    )
+    max_amount = fields.Monetary(
+        string="Maximum Amount", help="Order total in the company's currency; 0: no maximum."
+    )
+    vip_filter = fields.Selection(FLAG_FILTER, string="VIP", default="any", required=True)
+    gift_filter = fields.Selection(FLAG_FILTER, string="Gift", default="any", required=True)
+    priority_filter = fields.Selection(FLAG_FILTER, string="Priority", default="any", required=True)
+    # What the rule does.
+    strategy = fields.Selection(
+        list(sourcing.STRATEGY_LABELS.items()),
+        required=True,
+        default="nearest",
+        help="Nearest warehouse: great-circle distance to the shipping address. Ship "
+        "complete: one warehouse with every line first. Most stock, lowest estimated "
+        "shipping cost, or the order of the warehouses listed.",
+    )
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Warehouses",
+        check_company=True,
+        help="The warehouses the rule may ship from, in priority order (their sequence); "
+        "empty: every warehouse of the company.",
+    )
+    allow_split = fields.Boolean(default=True, help="Several warehouses may ship one order.")
+    max_shipments = fields.Integer(help="At most this many deliveries; 0: no limit.")
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_rule_for(self, order):
+        """The first active rule of the order's company that matches it."""
+        rules = self.search([("company_id", "=", order.company_id.id)])
+        return next((rule for rule in rules if rule._matches(order)), self.browse())
+
+    def _matches(self, order):
+        """Whether this rule's conditions all hold for ``order``; a hook to extend."""
+        self.ensure_one()
+        shipping = order.partner_shipping_id
+        amount = order.currency_id._convert(
+            order.amount_total,
+            order.company_id.currency_id,
+            order.company_id,
+            order.date_order or fields.Date.today(),
+        )
+        checks = (
+            not self.channel_ids or order.oms_channel_id in self.channel_ids,
+            not self.country_ids or shipping.country_id in self.country_ids,
+            not self.state_ids or shipping.state_id in self.state_ids,
+            not self.product_category_ids or self._matches_categories(order),
+            not self.min_amount or amount >= self.min_amount,
+            not self.max_amount or amount <= self.max_amount,
+            _flag_matches(self.vip_filter, order.oms_is_vip),
+            _flag_matches(self.gift_filter, order.oms_is_gift),
+            _flag_matches(self.priority_filter, order.oms_is_priority),
+        )
+        return all(checks)
+
+    def _matches_categories(self, order):
+        categories = order.order_line.product_id.categ_id
+        return bool(
+            self.env["product.category"].search_count(
+                [("id", "in", categories.ids), ("id", "child_of", self.product_category_ids.ids)],
+                limit=1,
+            )
+        )
+
+    def _get_warehouses(self, company):
+        """The warehouses this rule ships from, in priority order."""
+        if self and self.warehouse_ids:
+            return self.warehouse_ids.sorted(lambda w: (w.sequence, w.id))
+        return self.env["stock.warehouse"].search([("company_id", "=", company.id)])
+
+
+def _flag_matches(flag_filter, value):
+    return flag_filter == "any" or (flag_filter == "yes") == bool(value)
