@@ -82,6 +82,45 @@ class OmsChannel(models.Model):
         help="Carrier of the shipping line when an order's shipping method names no known carrier.",
     )
 
+    # Pre-processing checks, switched on per channel.
+    check_payment = fields.Boolean(
+        default=True, help="Hold orders that are not paid or authorized."
+    )
+    allow_cod = fields.Boolean(string="Allow Cash on Delivery")
+    check_address = fields.Boolean(
+        default=True, help="Hold orders whose shipping address lacks what its country needs."
+    )
+    check_availability = fields.Boolean(
+        default=True, help="Hold orders whose lines cannot all be served from stock."
+    )
+    substitute_price = fields.Selection(
+        [("keep", "Keep the price sold"), ("pricelist", "Price of the substitute")],
+        default="keep",
+        required=True,
+        help="The price of a line when a substitute replaces its product.",
+    )
+    check_fraud = fields.Boolean(default=True)
+    fraud_threshold = fields.Integer(
+        default=50, help="Orders scoring this or more are held for a fraud review."
+    )
+    fraud_amount = fields.Monetary(
+        string="Large Order Amount",
+        currency_field="fraud_currency_id",
+        default=2000.0,
+        help="Fraud signal (40 points): an order total above this, in the company currency.",
+    )
+    fraud_new_customer_amount = fields.Monetary(
+        string="New Customer Amount",
+        currency_field="fraud_currency_id",
+        default=500.0,
+        help="Fraud signal (30 points): a customer's first order above this amount.",
+    )
+    fraud_orders_per_hour = fields.Integer(
+        default=5,
+        help="Fraud signal (40 points): more orders than this from one customer in an hour.",
+    )
+    fraud_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+
     # Intake credentials: visible to administrators only, never logged.
     api_key = fields.Char(string="API Key", groups="base.group_system", copy=False, readonly=True)
     signing_secret = fields.Char(groups="base.group_system", copy=False, readonly=True)

@@ -250,6 +250,9 @@ class OmsIntake(models.Model):
             if not intakes:
                 break
             intakes.with_context(tracking_disable=True)._process()
+            if any(intake.state == "done" for intake in intakes):
+                # New quotations: wake pre-processing (checks, holds, confirmation).
+                self.env.ref("oms_addon.ir_cron_oms_preprocess")._trigger()
             if not module.current_test:
                 # Each batch is final once processed: a later crash must not undo
                 # orders already created and answered for.

@@ -67,10 +67,19 @@ class OmsSourcingRule(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     @api.model
-    def _get_rule_for(self, order):
-        """The first active rule of the order's company that matches it."""
-        rules = self.search([("company_id", "=", order.company_id.id)])
-        return next((rule for rule in rules if rule._matches(order)), self.browse())
+    def _get_rule_for(self, order, rules=None):
+        """The first active rule of the order's company that matches it; ``rules``:
+        the candidate rules already read (in their order), to spare a query."""
+        if rules is None:
+            rules = self.search([("company_id", "=", order.company_id.id)])
+        return next(
+            (
+                rule
+                for rule in rules
+                if rule.company_id == order.company_id and rule._matches(order)
+            ),
+            self.browse(),
+        )
 
     def _matches(self, order):
         """Whether this rule's conditions all hold for ``order``; a hook to extend."""

@@ -12,6 +12,15 @@ class ProductTemplate(models.Model):
     oms_width = fields.Float(string="Width", help="Outer width of one unit.")
     oms_height = fields.Float(string="Height", help="Outer height of one unit.")
     length_uom_name = fields.Char(compute="_compute_length_uom_name")
+    oms_substitute_ids = fields.Many2many(
+        "product.product",
+        "oms_product_substitute_rel",
+        "template_id",
+        "product_id",
+        string="Substitutes",
+        help="Offered instead of this product when it is out of stock everywhere an "
+        "order may be sourced from.",
+    )
 
     def _compute_length_uom_name(self):
         name = self._get_length_uom_name_from_ir_config_parameter()

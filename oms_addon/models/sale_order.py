@@ -1,5 +1,7 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import re
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
@@ -15,9 +17,12 @@ PAYMENT_STATUSES = [
 ]
 OMS_STAGES = [
     ("received", "Received"),
+    ("on_hold", "On Hold"),
     ("released", "Released"),
     ("in_fulfilment", "In Fulfilment"),
     ("shipped", "Shipped"),
+    ("returned_partly", "Partly Returned"),
+    ("returned", "Returned"),
     ("cancelled", "Cancelled"),
 ]
 
@@ -64,6 +69,14 @@ class SaleOrder(models.Model):
         help="Where the order stands, derived from the order and its deliveries.",
     )
 
+    oms_hold_ids = fields.One2many("oms.hold", "order_id", string="Holds")
+    oms_substitution_ids = fields.One2many(
+        "oms.hold.substitution", compute="_compute_oms_substitution_ids", string="Substitutes"
+    )
+    oms_has_substitutes = fields.Boolean(compute="_compute_oms_substitution_ids")
+    oms_on_hold = fields.Boolean(
+        string="On Hold", compute="_compute_oms_on_hold", store=True, index=True
+    )
     oms_sourcing_rule_id = fields.Many2one(
         "oms.sourcing.rule", string="Sourcing Rule", copy=False, readonly=True
     )
@@ -81,7 +94,19 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("state", "picking_ids.state", "picking_ids.picking_type_code")
+    @api.depends("oms_hold_ids.substitution_ids", "oms_hold_ids.state")
+    def _compute_oms_substitution_ids(self):
+        for order in self:
+            active = order.oms_hold_ids.filtered(lambda h: h.state == "active")
+            order.oms_substitution_ids = active.substitution_ids
+            order.oms_has_substitutes = bool(active.substitution_ids)
+
+    @api.depends("oms_hold_ids.state")
+    def _compute_oms_on_hold(self):
+        for order in self:
+            order.oms_on_hold = any(hold.state == "active" for hold in order.oms_hold_ids)
+
+    @api.depends("state", "oms_on_hold", "picking_ids.state", "picking_ids.picking_type_code")
     def _compute_oms_stage(self):
         for order in self:
             order.oms_stage = order._get_oms_stage()
@@ -92,10 +117,21 @@ class SaleOrder(models.Model):
         if self.state == "cancel":
             return "cancelled"
         if self.state != "sale":
-            return "received"
+            return "on_hold" if self.oms_on_hold else "received"
         deliveries = self.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
         )
+        returns = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "incoming" and p.return_id and p.state == "done"
+        )
+        if returns:
+            shipped = sum(
+                deliveries.move_ids.filtered(lambda m: m.state == "done").mapped("product_qty")
+            )
+            returned = sum(
+                returns.move_ids.filtered(lambda m: m.state == "done").mapped("product_qty")
+            )
+            return "returned" if returned >= shipped else "returned_partly"
         if deliveries and all(p.state == "done" for p in deliveries):
             return "shipped"
         if any(p.state == "done" for p in deliveries):
@@ -125,10 +161,322 @@ class SaleOrder(models.Model):
             )
         return super().action_confirm()
 
-    def action_oms_source(self):
-        """Re-run sourcing: choose the warehouses again (e.g. after one ran out)."""
-        self._oms_source()
+    def action_oms_preprocess(self):
+        """Run the channel's checks: failed ones put typed holds on the order, passed
+        ones release their own holds that release themselves; an order left without
+        a blocking hold is sourced and confirmed."""
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            order._oms_preprocess()
         return True
+
+    def action_oms_source(self):
+        """Re-run sourcing: choose the warehouses again (e.g. after one ran out). On a
+        confirmed order, the quantities not picked yet move to the new warehouses:
+        their deliveries are cancelled and made again from there."""
+        self.filtered(lambda o: o.state in ("draft", "sent"))._oms_source()
+        for order in self.filtered(lambda o: o.state == "sale"):
+            order._oms_resource_open_lines()
+        return True
+
+    def _oms_resource_open_lines(self):
+        self.ensure_one()
+        open_moves = self.order_line.move_ids.filtered(
+            lambda m: (
+                m.state not in ("done", "cancel") and not m.picked and m.picking_code == "outgoing"
+            )
+        )
+        lines = open_moves.sale_line_id.filtered(lambda line: not line.qty_delivered)
+        if not lines:
+            return None
+        moves = open_moves.filtered(lambda m: m.sale_line_id in lines)
+        # What this order reserved counts as free for its own new decision.
+        moves._do_unreserve()
+        products = lines.product_id
+        stock = self._oms_free_stock(products)
+        rule = self.env["oms.sourcing.rule"]._get_rule_for(self)
+        decision = self._oms_decide(rule, stock, lines=lines)
+        self.write(
+            {
+                "oms_sourcing_rule_id": rule.id,
+                "oms_sourcing_reason": decision.reason,
+                "oms_sourcing_explanation": decision.explanation_text,
+            }
+        )
+        if not decision.feasible:
+            moves._action_assign()
+            return decision
+        moved = self.env["sale.order.line"]
+        for line in lines:
+            shares = decision.assignments.get(line.id)
+            if shares and shares[0][0] != line.warehouse_id.id:
+                line.oms_warehouse_id = shares[0][0]
+                moved |= line
+        moves.filtered(lambda m: m.sale_line_id in moved)._action_cancel()
+        moved._action_launch_stock_rule()
+        (moves.filtered(lambda m: m.state != "cancel") | moved.move_ids).filtered(
+            lambda m: m.state in ("confirmed", "partially_available")
+        )._action_assign()
+        if moved:
+            self.message_post(body=decision.explanation_text)
+        return decision
+
+    # ------------------------------------------------------------------
+    # Pre-processing: checks and holds
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_oms_preprocess(self, limit=500):
+        """Pre-process new OMS quotations and re-check held ones."""
+        orders = self.search(self._get_oms_preprocess_domain(), limit=limit, order="id")
+        for order in orders:
+            with self.env.cr.savepoint():
+                order._oms_preprocess()
+
+    @api.model
+    def _get_oms_preprocess_domain(self):
+        # Orders a channel sent, and held ones; a quotation a clerk is still typing
+        # in is checked when they press Check and Confirm.
+        return [
+            ("oms_channel_id", "!=", False),
+            ("state", "in", ("draft", "sent")),
+            "|",
+            ("oms_intake_id", "!=", False),
+            ("oms_on_hold", "=", True),
+        ]
+
+    def _oms_check_names(self):
+        """The checks, in the order they run; a hook to add one (with its
+        ``_oms_check_<name>`` method and hold type)."""
+        return ["payment", "address", "fraud", "availability"]
+
+    def _oms_preprocess(self):
+        self.ensure_one()
+        channel = self.oms_channel_id
+        for check in self._oms_check_names():
+            switch = "check_%s" % check
+            enabled = switch not in channel._fields or channel[switch]
+            reason = getattr(self, "_oms_check_%s" % check)() if enabled else None
+            if reason:
+                hold = self._oms_hold(check, reason)
+                if check == "availability":
+                    hold._propose_substitutes()
+            else:
+                self._oms_auto_release(check)
+        if self.oms_on_hold:
+            return False
+        decision = self._oms_source()[self]
+        if not decision.feasible:
+            self._oms_hold("sourcing", decision.explanation_text)
+            return False
+        self._oms_auto_release("sourcing")
+        # The availability gate: lock the stock, check again, then confirm (and so
+        # reserve) before anyone else can take the same units.
+        self._oms_lock_stock()
+        short = self._oms_check_availability()
+        if short:
+            self._oms_hold("availability", short)._propose_substitutes()
+            return False
+        self.action_confirm()
+        return True
+
+    def _oms_lock_stock(self):
+        """Lock the quants of the order's products in its warehouses until commit.
+
+        Odoo runs transactions in REPEATABLE READ: a concurrent transaction that
+        reserved the same units has either committed (then this lock fails with a
+        serialization error and the caller retries, seeing its reservation) or not
+        (then this waits for it, with the same outcome). Either way two channels
+        selling the last unit end with one reservation and one hold, never a
+        negative.
+        """
+        products = self.order_line.product_id.filtered("is_storable")
+        if not products:
+            return
+        self.env["stock.quant"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT quant.id FROM stock_quant quant
+              JOIN stock_location location ON location.id = quant.location_id
+             WHERE quant.product_id IN %s AND location.usage = 'internal'
+             ORDER BY quant.id
+               FOR UPDATE OF quant
+            """,
+            [tuple(products.ids)],
+        )
+
+    def _oms_hold(self, check, reason):
+        """Put the hold of ``check`` on the order, once."""
+        hold_type = self.env["oms.hold.type"].search([("check", "=", check)], limit=1)
+        active = self.oms_hold_ids.filtered(
+            lambda h: h.state == "active" and h.hold_type_id == hold_type
+        )
+        if active:
+            active.reason = reason
+            return active
+        return self.env["oms.hold"].create(
+            {"order_id": self.id, "hold_type_id": hold_type.id, "reason": reason}
+        )
+
+    def _oms_auto_release(self, check):
+        holds = self.oms_hold_ids.filtered(
+            lambda h: (
+                h.state == "active"
+                and h.hold_type_id.check == check
+                and h.hold_type_id.auto_release
+            )
+        )
+        holds._release(note=self.env._("Check passed again."))
+
+    def _oms_release_if_clear(self):
+        """After a release: confirm the orders without a blocking hold left."""
+        for order in self.filtered(lambda o: o.state in ("draft", "sent") and not o.oms_on_hold):
+            decision = order._oms_source()[order]
+            if decision.feasible:
+                order.action_confirm()
+
+    def _oms_check_payment(self):
+        status = self.oms_payment_status
+        if status in ("paid", "authorized"):
+            return None
+        if status == "cod" and self.oms_channel_id.allow_cod:
+            return None
+        if status == "cod":
+            return self.env._("The channel does not allow cash on delivery.")
+        if self.payment_term_id and self.partner_id.commercial_partner_id.credit_limit:
+            partner = self.partner_id.commercial_partner_id
+            exposure = partner.credit + self.amount_total
+            if exposure <= partner.credit_limit:
+                return None
+            return self.env._(
+                "Open receivables plus this order (%(exposure).2f) exceed the customer's "
+                "credit limit (%(limit).2f).",
+                exposure=exposure,
+                limit=partner.credit_limit,
+            )
+        return self.env._("The order is not paid (payment status: %s).", status or "none")
+
+    def _oms_check_address(self):
+        address = self.partner_shipping_id
+        country = address.country_id
+        missing = [
+            label
+            for label, ok in (
+                (self.env._("country"), bool(country)),
+                (self.env._("street"), bool(address.street)),
+                (self.env._("city"), bool(address.city)),
+                (self.env._("zip"), bool(address.zip) or not country.zip_required),
+                (self.env._("state"), bool(address.state_id) or not country.state_required),
+            )
+            if not ok
+        ]
+        if missing:
+            return self.env._("The shipping address lacks: %s.", ", ".join(missing))
+        if country and address.zip and not self._oms_zip_valid(country, address.zip):
+            return self.env._(
+                "%(zip)s is not a valid postal code for %(country)s.",
+                zip=address.zip,
+                country=country.name,
+            )
+        return None
+
+    @api.model
+    def _oms_zip_valid(self, country, zip_code):
+        """Postal code formats of the countries that have one (extend as needed)."""
+        patterns = {
+            "US": r"\d{5}(-\d{4})?",
+            "CA": r"[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d",
+            "DE": r"\d{5}",
+            "FR": r"\d{5}",
+            "NL": r"\d{4} ?[A-Za-z]{2}",
+            "BE": r"\d{4}",
+            "GB": r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}",
+        }
+        pattern = patterns.get(country.code)
+        return not pattern or bool(re.fullmatch(pattern, zip_code.strip()))
+
+    def _oms_check_fraud(self):
+        channel = self.oms_channel_id
+        score, signals = 0, []
+        amount = self.currency_id._convert(
+            self.amount_total,
+            self.company_id.currency_id,
+            self.company_id,
+            self.date_order or fields.Date.today(),
+        )
+        if channel.fraud_amount and amount > channel.fraud_amount:
+            score += 40
+            signals.append(self.env._("order total above %s", channel.fraud_amount))
+        billing, shipping = self.partner_invoice_id.country_id, self.partner_shipping_id.country_id
+        if billing and shipping and billing != shipping:
+            score += 30
+            signals.append(self.env._("billing and shipping countries differ"))
+        customer = self.partner_id.commercial_partner_id
+        previous = self.search_count(
+            [("partner_id", "child_of", customer.id), ("id", "!=", self.id)], limit=1
+        )
+        if not previous and amount > channel.fraud_new_customer_amount:
+            score += 30
+            signals.append(
+                self.env._(
+                    "first order of a new customer above %s", channel.fraud_new_customer_amount
+                )
+            )
+        recent = self.search_count(
+            [
+                ("partner_id", "child_of", customer.id),
+                ("create_date", ">=", fields.Datetime.subtract(fields.Datetime.now(), hours=1)),
+            ]
+        )
+        if channel.fraud_orders_per_hour and recent > channel.fraud_orders_per_hour:
+            score += 40
+            signals.append(self.env._("%s orders from this customer in an hour", recent))
+        if score >= channel.fraud_threshold:
+            return self.env._(
+                "Fraud score %(score)s (threshold %(threshold)s): %(signals)s.",
+                score=score,
+                threshold=channel.fraud_threshold,
+                signals="; ".join(signals),
+            )
+        return None
+
+    def _oms_check_availability(self):
+        short = self._oms_short_products()
+        if not short:
+            return None
+        return self.env._(
+            "Not enough stock: %s.",
+            ", ".join(
+                "%s (%g wanted, %g free)" % (product.display_name, wanted, free)
+                for product, (wanted, free) in short.items()
+            ),
+        )
+
+    def _oms_short_products(self):
+        """{product: (quantity wanted, free quantity)} for what stock cannot serve."""
+        lines = self.order_line.filtered(lambda l: l.product_id.is_storable and not l.display_type)
+        if not lines:
+            return {}
+        free = self._oms_free_quantities(lines.product_id)
+        needed = {}
+        for line in lines:
+            quantity = line.product_uom._compute_quantity(
+                line.product_uom_qty, line.product_id.uom_id
+            )
+            needed[line.product_id] = needed.get(line.product_id, 0.0) + quantity
+        return {
+            product: (quantity, free.get(product.id, 0.0))
+            for product, quantity in needed.items()
+            if free.get(product.id, 0.0) < quantity
+        }
+
+    def _oms_free_quantities(self, products):
+        """{product id: free quantity in all warehouses the order may ship from}."""
+        rule = self.env["oms.sourcing.rule"]._get_rule_for(self)
+        warehouse_ids = set(rule._get_warehouses(self.company_id).ids)
+        free = {}
+        for (warehouse_id, product_id), quantity in self._oms_free_stock(products).items():
+            if warehouse_id in warehouse_ids:
+                free[product_id] = free.get(product_id, 0.0) + quantity
+        return free
 
     # ------------------------------------------------------------------
     # Sourcing
@@ -146,8 +494,9 @@ class SaleOrder(models.Model):
         products = self.order_line.product_id.filtered("is_storable")
         stock = self._oms_free_stock(products)
         rule_model = self.env["oms.sourcing.rule"]
+        rules = rule_model.search([("company_id", "in", self.company_id.ids)])
         for order in self:
-            rule = rule_model._get_rule_for(order)
+            rule = rule_model._get_rule_for(order, rules)
             decision = order._oms_decide(rule, stock)
             order._oms_apply_decision(rule, decision)
             decisions[order] = decision
@@ -173,10 +522,12 @@ class SaleOrder(models.Model):
             stock[key] = stock.get(key, 0.0) + quantity - reserved
         return stock
 
-    def _oms_decide(self, rule, stock):
-        """The sourcing decision for this order under ``rule`` (none: every warehouse
-        of the company, nearest first, splitting allowed)."""
+    def _oms_decide(self, rule, stock, lines=None):
+        """The sourcing decision for this order (or these of its ``lines``) under
+        ``rule`` (none: every warehouse of the company, nearest first, splitting
+        allowed)."""
         self.ensure_one()
+        order_lines = self.order_line if lines is None else lines
         warehouses = rule._get_warehouses(self.company_id)
         destination = self.partner_shipping_id
         lines = [
@@ -188,7 +539,7 @@ class SaleOrder(models.Model):
                 ),
                 label=line.product_id.display_name,
             )
-            for line in self.order_line
+            for line in order_lines
             if line.product_id.is_storable and not line.display_type
         ]
         return sourcing.source(

@@ -135,3 +135,20 @@ class TestSourcing(OmsCase):
         order.action_confirm()
         self.assertEqual(order.oms_sourcing_rule_id, vip_rule)
         self.assertEqual(self.shipped_from(order), self.sf)
+
+    def test_resourcing_moves_unpicked_quantities(self):
+        self.rule(strategy="nearest")
+        order = self.order(self.everywhere)
+        order.action_confirm()
+        first = order.picking_ids
+        self.assertEqual(first.picking_type_id.warehouse_id, self.rtm)
+        # Rotterdam's stock turns out to be gone (found broken at the count).
+        self.env["stock.quant"]._update_available_quantity(
+            self.everywhere, self.rtm.lot_stock_id, -10
+        )
+        order.with_user(self.oms_manager).action_oms_source()
+        self.assertEqual(first.state, "cancel")
+        new = order.picking_ids.filtered(lambda p: p.state != "cancel")
+        self.assertEqual(new.picking_type_id.warehouse_id, self.chi, "next nearest with stock")
+        self.assertEqual(new.state, "assigned")
+        self.assertIn("Chicago Test", order.oms_sourcing_explanation)

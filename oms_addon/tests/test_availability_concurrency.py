@@ -1,0 +1,143 @@
+# Copyright 2026 oms_addon developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Two channels selling the last unit at the same moment, each in its own
+transaction: one order reserved, one on hold, never a negative."""
+
+import threading
+import uuid
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
+from odoo.api import Transaction
+from odoo.modules.registry import Registry
+from odoo.tests import tagged
+from odoo.tests.common import BaseCase, get_db_name
+from odoo.tools import mute_logger
+
+ROUNDS = 20
+
+
+@tagged("post_install", "-at_install")
+class TestLastUnitRace(BaseCase):
+    """Committed data, made and cancelled with cursors of its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.tag = uuid.uuid4().hex[:8]
+        with cls.registry.cursor() as cr:
+            env = cls.env_for(cr)
+            cls.channel_id = (
+                env["oms.channel"]
+                .create(
+                    {
+                        "name": "Race",
+                        "code": f"last-unit-{cls.tag}",
+                        "check_fraud": False,
+                    }
+                )
+                .id
+            )
+            cls.partner_id = (
+                env["res.partner"]
+                .create(
+                    {
+                        "name": "Race Customer",
+                        "street": "1 Market St",
+                        "city": "San Francisco",
+                        "zip": "94105",
+                        "state_id": env.ref("base.state_us_5").id,
+                        "country_id": env.ref("base.us").id,
+                    }
+                )
+                .id
+            )
+
+    @classmethod
+    def tearDownClass(cls):
+        with cls.registry.cursor() as cr:
+            env = cls.env_for(cr)
+            orders = env["sale.order"].search([("oms_channel_id", "=", cls.channel_id)])
+            orders.filtered(lambda o: o.state == "sale")._action_cancel()
+        super().tearDownClass()
+
+    @classmethod
+    def env_for(cls, cr):
+        # The test runner holds the registry lock: hand the registry over instead
+        # of letting Environment look it up (and wait).
+        cr.transaction = Transaction(cls.registry)
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def setup_round(self, number):
+        """One unit of a new product, and two paid orders of one unit each."""
+        with self.registry.cursor() as cr:
+            env = self.env_for(cr)
+            product = env["product.product"].create(
+                {"name": f"Last unit {self.tag}-{number}", "is_storable": True}
+            )
+            warehouse = env["stock.warehouse"].search([], limit=1, order="id")
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1)
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": self.partner_id,
+                        "oms_channel_id": self.channel_id,
+                        "oms_payment_status": "paid",
+                        "warehouse_id": warehouse.id,
+                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                    }
+                    for _order in range(2)
+                ]
+            )
+            return product.id, orders.ids
+
+    def preprocess(self, order_id, barrier, results):
+        """A worker: wait for the other one, then pre-process and commit, retrying
+        on a serialization failure as Odoo retries a request or a job."""
+        try:
+            with self.registry.cursor() as cr:
+                barrier.wait(timeout=30)
+                for _attempt in range(5):
+                    env = self.env_for(cr)
+                    try:
+                        env["sale.order"].browse(order_id)._oms_preprocess()
+                        cr.commit()  # pylint: disable=invalid-commit
+                        break
+                    except (
+                        psycopg2.errors.SerializationFailure,
+                        psycopg2.errors.DeadlockDetected,
+                    ):
+                        cr.rollback()
+                results.append("ok")
+        except Exception as error:  # noqa: BLE001 - reported by the caller's assertion
+            results.append(repr(error))
+
+    @mute_logger("odoo.sql_db")
+    def test_last_unit_sold_twice_at_once(self):
+        for number in range(ROUNDS):
+            product_id, order_ids = self.setup_round(number)
+            barrier, results = threading.Barrier(2), []
+            threads = [
+                threading.Thread(target=self.preprocess, args=(order_id, barrier, results))
+                for order_id in order_ids
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            self.assertEqual(results, ["ok", "ok"])
+            with self.registry.cursor() as cr:
+                env = self.env_for(cr)
+                orders = env["sale.order"].browse(order_ids)
+                with self.subTest(round=number):
+                    self.assertEqual(sorted(orders.mapped("state")), ["draft", "sale"])
+                    held = orders.filtered(lambda o: o.state == "draft")
+                    self.assertEqual(held.oms_hold_ids.hold_type_id.check, "availability")
+                    quants = env["stock.quant"].search(
+                        [("product_id", "=", product_id), ("location_id.usage", "=", "internal")]
+                    )
+                    self.assertEqual(sum(quants.mapped("reserved_quantity")), 1)
+                    for quant in quants:
+                        self.assertLessEqual(quant.reserved_quantity, quant.quantity)
