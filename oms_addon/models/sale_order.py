@@ -21,6 +21,7 @@ OMS_STAGES = [
     ("released", "Released"),
     ("in_fulfilment", "In Fulfilment"),
     ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
     ("returned_partly", "Partly Returned"),
     ("returned", "Returned"),
     ("cancelled", "Cancelled"),
@@ -106,7 +107,13 @@ class SaleOrder(models.Model):
         for order in self:
             order.oms_on_hold = any(hold.state == "active" for hold in order.oms_hold_ids)
 
-    @api.depends("state", "oms_on_hold", "picking_ids.state", "picking_ids.picking_type_code")
+    @api.depends(
+        "state",
+        "oms_on_hold",
+        "picking_ids.state",
+        "picking_ids.picking_type_code",
+        "picking_ids.oms_delivered_at",
+    )
     def _compute_oms_stage(self):
         for order in self:
             order.oms_stage = order._get_oms_stage()
@@ -133,6 +140,8 @@ class SaleOrder(models.Model):
             )
             return "returned" if returned >= shipped else "returned_partly"
         if deliveries and all(p.state == "done" for p in deliveries):
+            if all(p.oms_delivered_at for p in deliveries):
+                return "delivered"
             return "shipped"
         if any(p.state == "done" for p in deliveries):
             return "in_fulfilment"

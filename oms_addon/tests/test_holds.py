@@ -145,3 +145,56 @@ class TestHolds(OmsCase):
         self.assertEqual(line.price_unit, 19.9, "the channel's price is kept")
         self.assertEqual(hold.state, "released")
         self.assertEqual(order.state, "sale")
+
+    def test_lifecycle_stages_follow_the_order(self):
+        self.stock(self.tee, 5)
+        self.stock(self.mug, 5)
+        order = self.quotation("H-LIFE")
+        self.assertEqual(order.oms_stage, "received")
+        order.action_oms_preprocess()
+        self.assertEqual(order.oms_stage, "released")
+        delivery = order.picking_ids
+        delivery.move_ids.quantity = 0
+        delivery.move_ids.filtered(lambda m: m.product_id == self.tee).quantity = 1
+        delivery.move_ids.picked = True
+        delivery.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=[]
+        ).button_validate()
+        self.assertEqual(order.oms_stage, "in_fulfilment", "one delivery done, the backorder open")
+        rest = order.picking_ids.filtered(lambda p: p.state != "done")
+        rest.move_ids.picked = True
+        rest.button_validate()
+        self.assertEqual(order.oms_stage, "shipped")
+        order.picking_ids.action_oms_mark_delivered()
+        self.assertEqual(order.oms_stage, "delivered")
+
+    def test_manual_hold_blocks_until_released(self):
+        self.stock(self.tee, 5)
+        self.stock(self.mug, 5)
+        order = self.quotation("H-MAN")
+        manual = order._oms_hold("manual", "Customer asked to wait.")
+        self.assertEqual(manual.hold_type_id.code, "manual")
+        order.action_oms_preprocess()
+        self.assertEqual(order.state, "draft", "a manual hold blocks until released")
+        manual.with_user(self.oms_user).action_release()
+        self.assertEqual(order.state, "sale")
+
+    def test_sourcing_hold_when_the_rule_forbids_a_split(self):
+        second = self.env["stock.warehouse"].create({"name": "Second WH", "code": "SECWH"})
+        self.stock(self.tee, 5)
+        self.env["stock.quant"]._update_available_quantity(self.mug, second.lot_stock_id, 5)
+        self.env["oms.sourcing.rule"].create(
+            {
+                "name": "One parcel",
+                "sequence": 1,
+                "channel_ids": [(6, 0, self.channel.ids)],
+                "strategy": "nearest",
+                "allow_split": False,
+            }
+        )
+        order = self.quotation("H-SRC")
+        order.action_oms_preprocess()
+        hold = self.active_holds(order)
+        self.assertEqual(hold.hold_type_id.check, "sourcing")
+        self.assertIn("splitting is not allowed", hold.reason)
+        self.assertEqual(order.state, "draft")
