@@ -87,11 +87,13 @@ def setup_data(env, n_products=300, n_customers=400):
                 "default_code": f"BENCH-{i:04d}",
                 "list_price": 10.0,
                 "taxes_id": [],
+                "is_storable": True,
             }
             for i in range(n_products)
         ]
     )
     us = env.ref("base.us")
+    illinois = env["res.country.state"].search([("country_id", "=", us.id), ("code", "=", "IL")])
     customers = []
     partner_vals = []
     for i in range(n_customers):
@@ -100,6 +102,7 @@ def setup_data(env, n_products=300, n_customers=400):
             "street": f"{i} Main St",
             "city": "Springfield",
             "zip": "62701",
+            "state_code": "IL",
             "country_code": "US",
         }
         customers.append(
@@ -113,10 +116,16 @@ def setup_data(env, n_products=300, n_customers=400):
                 "city": "Springfield",
                 "zip": "62701",
                 "country_id": us.id,
+                "state_id": illinois.id,
             }
         )
     partners = env["res.partner"].create(partner_vals)
-    env["oms.channel"].create({"name": "Bench", "code": "bench", "channel_type": "api"})
+    env["oms.channel"].create(
+        {"name": "Bench", "code": "bench", "channel_type": "api", "fraud_orders_per_hour": 0}
+    )
+    warehouse = env["stock.warehouse"].search([], limit=1)
+    for product in products:
+        env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10**6)
     return products.mapped("default_code"), customers, partners
 
 
@@ -233,6 +242,166 @@ def run_plain(env, messages, product_ids, partner_ids):
     _, elapsed, queries = measure(env.cr, plain)
     env.cr.commit()
     return len(vals_list), elapsed, queries
+
+
+def bench_end_to_end(registry, count):
+    """Messages to confirmed, sourced, reserved orders, against plain Odoo's
+    create + action_confirm of the same orders."""
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        skus = (
+            env["product.product"]
+            .search([("default_code", "like", "BENCH-")])
+            .mapped("default_code")
+        )
+        partners = env["res.partner"].search([("email", "like", "@bench.example")])
+        customers = [
+            {
+                "name": p.name,
+                "email": p.email,
+                "address": {
+                    "name": p.name,
+                    "street": p.street,
+                    "city": p.city,
+                    "zip": p.zip,
+                    "state_code": "IL",
+                    "country_code": "US",
+                },
+            }
+            for p in partners
+        ]
+        product_ids = {
+            p.default_code: p.id
+            for p in env["product.product"].search([("default_code", "in", skus)])
+        }
+        partner_ids = {p.email: p.id for p in partners}
+        messages = make_orders(count, skus, customers, seed=7)
+        for message in messages:
+            message["reference"] = "E" + message["reference"]
+        sale_order = env["sale.order"]
+
+        def oms():
+            intake = env["oms.intake"]
+            channel = env["oms.channel"].search([("code", "=", "bench")])
+            for message in messages:
+                intake._receive(channel, json.dumps(message).encode())
+            intake._cron_process(batch_size=BATCH)
+            sale_order._cron_oms_preprocess(limit=count * 2)
+
+        _, oms_time, oms_queries = measure(cr, oms)
+        refs = [m["reference"] for m in messages]
+        confirmed = sale_order.search_count(
+            [("oms_channel_ref", "in", refs), ("state", "=", "sale")]
+        )
+        reserved = env["stock.picking"].search_count(
+            [("sale_id.oms_channel_ref", "in", refs), ("state", "=", "assigned")]
+        )
+        cr.commit()
+        vals = []
+        for message in {m["reference"]: m for m in messages}.values():
+            if all(line["sku"] in product_ids for line in message["lines"]):
+                vals.append(message)
+
+        def plain():
+            from odoo import Command
+
+            for start in range(0, len(vals), BATCH):
+                orders = sale_order.create(
+                    [
+                        {
+                            "partner_id": partner_ids[m["customer"]["email"]],
+                            "order_line": [
+                                Command.create(
+                                    {
+                                        "product_id": product_ids[line["sku"]],
+                                        "product_uom_qty": line["quantity"],
+                                        "price_unit": line["unit_price"],
+                                    }
+                                )
+                                for line in m["lines"]
+                            ],
+                        }
+                        for m in vals[start : start + BATCH]
+                    ]
+                )
+                orders.action_confirm()
+
+        _, plain_time, plain_queries = measure(cr, plain)
+        cr.commit()
+    print(f"\n== End to end: {len(messages)} messages to confirmed, sourced, reserved orders ==")
+    print(
+        f"   oms_addon  : {confirmed / oms_time:8.1f} orders/s  "
+        f"{oms_queries / max(confirmed, 1):6.1f} queries/order  ({confirmed} confirmed, "
+        f"{reserved} deliveries reserved, {oms_time:.1f}s)"
+    )
+    print(
+        f"   plain Odoo : {len(vals) / plain_time:8.1f} orders/s  "
+        f"{plain_queries / len(vals):6.1f} queries/order  (create + action_confirm, "
+        f"{plain_time:.1f}s)"
+    )
+    print(
+        f"   ratio oms/plain (throughput): {(confirmed / oms_time) / (len(vals) / plain_time):.2f}"
+    )
+
+
+def bench_sourcing_model(registry, n_lines=10000):
+    """Sourcing alone through the model: orders of 1-5 lines, 1,000 SKUs, 5
+    warehouses; queries must not grow with the number of lines."""
+    from odoo import SUPERUSER_ID, Command, api
+
+    rng = random.Random(3)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        warehouses = env["stock.warehouse"].search([])
+        for i in range(len(warehouses), 5):
+            address = env["res.partner"].create({"name": f"WH {i}"})
+            warehouses |= env["stock.warehouse"].create(
+                {"name": f"Bench WH {i}", "code": f"BW{i}", "partner_id": address.id}
+            )
+        for i, warehouse in enumerate(warehouses):
+            warehouse.partner_id.write(
+                {"partner_latitude": 35 + i * 4, "partner_longitude": -120 + i * 10}
+            )
+        products = env["product.product"].create(
+            [{"name": f"Src {i}", "is_storable": True} for i in range(1000)]
+        )
+        for product in products:
+            for warehouse in rng.sample(list(warehouses), 3):
+                env["stock.quant"]._update_available_quantity(
+                    product, warehouse.lot_stock_id, rng.randint(0, 20)
+                )
+        partner = env["res.partner"].create(
+            {"name": "Sourcing", "partner_latitude": 40.7, "partner_longitude": -74.0}
+        )
+        channel = env["oms.channel"].search([("code", "=", "bench")])
+        vals, lines = [], 0
+        while lines < n_lines:
+            size = min(rng.randint(1, 5), n_lines - lines)
+            lines += size
+            vals.append(
+                {
+                    "partner_id": partner.id,
+                    "oms_channel_id": channel.id,
+                    "order_line": [
+                        Command.create({"product_id": p.id, "product_uom_qty": 1})
+                        for p in rng.sample(list(products), size)
+                    ],
+                }
+            )
+        orders = env["sale.order"].create(vals)
+        cr.flush()
+        for chunk in (len(orders) // 10, len(orders)):
+            subset = orders[:chunk]
+            n = len(subset.order_line)
+            env.invalidate_all()
+            _, elapsed, queries = measure(cr, subset._oms_source)
+            print(
+                f"   {n:6d} lines: {n / elapsed:8.0f} lines/s  "
+                f"{queries * 1000 / n:6.1f} queries per 1,000 lines"
+            )
+        cr.rollback()
 
 
 # ----------------------------------------------------------------------
@@ -369,7 +538,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--only", choices=["processing", "api"], help="run one part only")
+    parser.add_argument(
+        "--only",
+        type=lambda value: value.split(","),
+        help="comma-separated parts to run: processing, e2e, sourcing, api",
+    )
     args = parser.parse_args()
     odoo_cmd, addons_path, env = oms_dev.find_odoo()
     with oms_dev.throwaway_cluster() as cluster:
@@ -400,12 +573,18 @@ def main():
             cluster.odoo_args() + ["--addons-path", addons_path, "-d", DB]
         )
         registry = Registry(DB)
-        if args.only != "api":
+        parts = args.only or ["processing", "e2e", "sourcing", "api"]
+        if "processing" in parts:
             bench_processing(registry, args.orders)
         else:
             with registry.cursor() as cr:
                 setup_data(api_env(cr))
-        if args.only != "processing":
+        if "e2e" in parts:
+            bench_end_to_end(registry, args.orders)
+        if "sourcing" in parts:
+            print("\n== Sourcing through the model: 1,000 SKUs, 5 warehouses ==")
+            bench_sourcing_model(registry)
+        if "api" in parts:
             bench_api(cluster, odoo_cmd, addons_path, env, args.requests)
 
 
