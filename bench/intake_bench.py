@@ -370,7 +370,7 @@ def bench_sourcing_model(registry, n_lines=10000):
         for product in products:
             for warehouse in rng.sample(list(warehouses), 3):
                 env["stock.quant"]._update_available_quantity(
-                    product, warehouse.lot_stock_id, rng.randint(0, 20)
+                    product, warehouse.lot_stock_id, rng.randint(1, 20)
                 )
         partner = env["res.partner"].create(
             {"name": "Sourcing", "partner_latitude": 40.7, "partner_longitude": -74.0}
