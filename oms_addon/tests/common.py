@@ -2,9 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import copy
 import json
+import uuid
 
+from odoo import SUPERUSER_ID, api
+from odoo.api import Transaction
+from odoo.modules.registry import Registry
 from odoo.tests import new_test_user
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import BaseCase, TransactionCase, get_db_name
 
 
 def canonical_order(reference="WEB-1001", **overrides):
@@ -116,3 +120,22 @@ class OmsCase(TransactionCase):
         intakes = self.env["oms.intake"]._receive(channel, as_body(*orders))
         intakes._process()
         return intakes
+
+
+class CommittedCase(BaseCase):
+    """For tests whose threads each commit in their own transaction: outside the
+    test transaction, the data is made and removed with cursors of its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.tag = uuid.uuid4().hex[:8]
+
+    @classmethod
+    def env_for(cls, cr):
+        """A superuser environment on ``cr``, usable from any thread."""
+        # The test runner holds the registry lock while tests run: hand the
+        # registry over instead of letting Environment look it up (and wait).
+        cr.transaction = Transaction(cls.registry)
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})

@@ -4,29 +4,22 @@
 transaction: one order reserved, one on hold, never a negative."""
 
 import threading
-import uuid
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
-from odoo.modules.registry import Registry
 from odoo.tests import tagged
-from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import mute_logger
+
+from .common import CommittedCase
 
 ROUNDS = 20
 
 
 @tagged("post_install", "-at_install")
-class TestLastUnitRace(BaseCase):
-    """Committed data, made and cancelled with cursors of its own."""
-
+class TestLastUnitRace(CommittedCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls.tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
             env = cls.env_for(cr)
             cls.channel_id = (
@@ -62,13 +55,6 @@ class TestLastUnitRace(BaseCase):
             orders = env["sale.order"].search([("oms_channel_id", "=", cls.channel_id)])
             orders.filtered(lambda o: o.state == "sale")._action_cancel()
         super().tearDownClass()
-
-    @classmethod
-    def env_for(cls, cr):
-        # The test runner holds the registry lock: hand the registry over instead
-        # of letting Environment look it up (and wait).
-        cr.transaction = Transaction(cls.registry)
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
 
     def setup_round(self, number):
         """One unit of a new product, and two paid orders of one unit each."""

@@ -3,31 +3,20 @@
 """Two workers, each with its own database cursor, racing on the same order."""
 
 import threading
-import uuid
 
-from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
-from odoo.modules.registry import Registry
 from odoo.tests import tagged
-from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import mute_logger
 
-from .common import as_body, canonical_order
+from .common import CommittedCase, as_body, canonical_order
 
 
 @tagged("post_install", "-at_install")
-class TestIntakeConcurrency(BaseCase):
-    """Runs outside the test transaction: what the threads commit is real, so the
-    data is made and removed with committed cursors of its own."""
-
+class TestIntakeConcurrency(CommittedCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls.tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
-            cr.transaction = Transaction(cls.registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = cls.env_for(cr)
             product = env["product.product"].create(
                 {"name": "Race Tee", "default_code": f"RACE-{cls.tag}", "taxes_id": []}
             )
@@ -41,8 +30,7 @@ class TestIntakeConcurrency(BaseCase):
     @classmethod
     def tearDownClass(cls):
         with cls.registry.cursor() as cr:
-            cr.transaction = Transaction(cls.registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = cls.env_for(cr)
             channel = env["oms.channel"].browse(cls.channel_id)
             orders = env["sale.order"].search([("oms_channel_id", "=", channel.id)])
             partners = orders.partner_id | orders.partner_shipping_id | orders.partner_invoice_id
@@ -59,19 +47,13 @@ class TestIntakeConcurrency(BaseCase):
         data["lines"] = [{"sku": f"RACE-{self.tag}", "quantity": 1, "unit_price": 10.0}]
         return data
 
-    def worker_env(self, cr):
-        # The test runner holds the registry lock while tests run: hand the
-        # registry over instead of letting Environment look it up (and wait).
-        cr.transaction = Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def receive_and_process(self, body, barrier, results, direct):
         """A worker: store the message (the API request), wait for the other worker,
         then run the processing job (or process its own message directly, as the
         Retry button does), committing like both do."""
         try:
             with self.registry.cursor() as cr:
-                env = self.worker_env(cr)
+                env = self.env_for(cr)
                 channel = env["oms.channel"].browse(self.channel_id)
                 intake = env["oms.intake"]._receive(channel, body)
                 cr.commit()  # pylint: disable=invalid-commit
@@ -100,7 +82,7 @@ class TestIntakeConcurrency(BaseCase):
 
     def count(self, reference):
         with self.registry.cursor() as cr:
-            env = self.worker_env(cr)
+            env = self.env_for(cr)
             orders = env["sale.order"].search_count(
                 [("oms_channel_id", "=", self.channel_id), ("oms_channel_ref", "=", reference)]
             )
