@@ -264,6 +264,19 @@ def stream(cmd, log_path, env, echo):
         return proc.wait()
 
 
+def run_problems(runner, ran, skipped, exit_code, failed):
+    """What makes a test run fail besides its failed tests: nothing ran, a test was
+    skipped, or the runner exited non-zero with no failure to explain it."""
+    problems = []
+    if exit_code and not failed:
+        problems.append(f"{runner} exited with code {exit_code}")
+    if ran == 0:
+        problems.append(f"no {runner} test ran")
+    if skipped:
+        problems.append(f"{skipped} {runner} test(s) skipped")
+    return problems
+
+
 def run_odoo_tests(cluster, odoo_cmd, addons_path, env, workdir):
     """Install the addon with its demo data in a fresh database and run its tests."""
     log_path = workdir / "odoo-tests.log"
@@ -305,13 +318,7 @@ def run_odoo_tests(cluster, odoo_cmd, addons_path, env, workdir):
         failed, errors, run = (int(g) for g in match.groups())
     skipped = len(SKIP_LINE.findall(text))
     bad_lines = [line for line in text.splitlines() if BAD_LOG_LINE.match(line)]
-    problems = []
-    if code:
-        problems.append(f"Odoo exited with code {code}")
-    if run == 0:
-        problems.append("no Odoo test of oms_addon ran")
-    if skipped:
-        problems.append(f"{skipped} Odoo test(s) skipped")
+    problems = run_problems("Odoo", run, skipped, code, failed or errors)
     if bad_lines and not (failed or errors):
         problems.append(f"{len(bad_lines)} ERROR/CRITICAL line(s) in Odoo's log")
     print(
@@ -340,13 +347,7 @@ def run_pytest(cluster, odoo_cmd, addons_path, env, workdir):
     tests, failures, errors, skipped = (
         int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped")
     )
-    problems = []
-    if tests == 0:
-        problems.append("no pytest test ran")
-    if skipped:
-        problems.append(f"{skipped} pytest test(s) skipped")
-    if code and not (failures or errors):
-        problems.append(f"pytest exited with code {code}")
+    problems = run_problems("pytest", tests, skipped, code, failures or errors)
     return tests - failures - errors - skipped, failures + errors + skipped, problems
 
 
