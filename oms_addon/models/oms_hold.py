@@ -90,16 +90,18 @@ class OmsHold(models.Model):
                 )
             )
 
-    def _propose_substitutes(self):
+    def _propose_substitutes(self, batch=None):
         """For an out-of-stock hold: the substitutes of each short line that stock can
-        serve, each one click away (see oms.hold.substitution)."""
+        serve, each one click away (see oms.hold.substitution). ``batch``: the
+        pre-processing batch whose stock the order was checked against."""
         self.ensure_one()
         order = self.order_id
-        short = order._oms_short_products()
-        self.substitution_ids.unlink()
+        short = order._oms_short_products(batch)
+        if self.substitution_ids:
+            self.substitution_ids.unlink()
         lines = order.order_line.filtered(lambda line: line.product_id in short)
         candidates = lines.product_id.product_tmpl_id.oms_substitute_ids
-        free = order._oms_free_quantities(candidates) if candidates else {}
+        free = order._oms_free_quantities(candidates, batch) if candidates else {}
         proposals = []
         for line in lines:
             for substitute in line.product_id.product_tmpl_id.oms_substitute_ids:

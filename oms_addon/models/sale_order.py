@@ -1,10 +1,12 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import re
+from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.exceptions import UserError, ValidationError
+from odoo.modules import module
+from odoo.tools import float_is_zero, split_every
 
 from ..lib import sourcing
 from ..lib.canonical import Quarantined
@@ -153,7 +155,10 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         """OMS orders are sourced first: each line gets its warehouse, and each
         warehouse makes its own delivery. An order that cannot be sourced as its rule
-        allows is not confirmed; the explanation says why."""
+        allows is not confirmed; the explanation says why. (Pre-processing sources
+        its orders itself and says so with the ``oms_sourced`` context key.)"""
+        if self.env.context.get("oms_sourced"):
+            return super().action_confirm()
         oms_orders = self.filtered(lambda o: o.oms_channel_id and o.state in ("draft", "sent"))
         decisions = oms_orders._oms_source()
         blocked = [order for order in oms_orders if not decisions[order].feasible]
@@ -174,8 +179,7 @@ class SaleOrder(models.Model):
         """Run the channel's checks: failed ones put typed holds on the order, passed
         ones release their own holds that release themselves; an order left without
         a blocking hold is sourced and confirmed."""
-        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
-            order._oms_preprocess()
+        self._oms_preprocess()
         return True
 
     def action_oms_source(self):
@@ -233,12 +237,15 @@ class SaleOrder(models.Model):
     # Pre-processing: checks and holds
     # ------------------------------------------------------------------
     @api.model
-    def _cron_oms_preprocess(self, limit=500):
-        """Pre-process new OMS quotations and re-check held ones."""
+    def _cron_oms_preprocess(self, limit=500, batch_size=100):
+        """Pre-process new OMS quotations and re-check held ones, a batch at a time.
+        Each batch is committed (outside tests): its orders are final and the stock
+        locks it took end there."""
         orders = self.search(self._get_oms_preprocess_domain(), limit=limit, order="id")
-        for order in orders:
-            with self.env.cr.savepoint():
-                order._oms_preprocess()
+        for batch in split_every(batch_size, orders.ids, self.browse):
+            batch._oms_preprocess()
+            if not module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _get_oms_preprocess_domain(self):
@@ -254,41 +261,82 @@ class SaleOrder(models.Model):
 
     def _oms_check_names(self):
         """The checks, in the order they run; a hook to add one (with its
-        ``_oms_check_<name>`` method and hold type)."""
+        ``_oms_check_<name>(batch)`` method and hold type)."""
         return ["payment", "address", "fraud", "availability"]
 
     def _oms_preprocess(self):
+        """Pre-process these quotations together; returns the ones confirmed.
+
+        The stock of all their products is locked, then read once (see
+        ``_oms_lock_stock``). The orders are handled in the order they came: each
+        one's checks run, failed ones put typed holds and passed ones release the
+        holds that release themselves; an order left without a blocking hold is
+        sourced and takes the units its decision uses from what is left, so two
+        orders of a batch never count on the same unit. The orders that passed are
+        then confirmed together: one procurement run, one reservation pass.
+        """
+        orders = self.filtered(lambda o: o.state in ("draft", "sent")).sorted("id")
+        if not orders:
+            return orders
+        batch = orders._oms_batch(lock=True)
+        passed = orders.browse([order.id for order in orders if order._oms_preprocess_one(batch)])
+        orders._oms_write_decisions(batch)
+        return passed._oms_confirm_sourced()
+
+    def _oms_preprocess_one(self, batch, checks=True):
+        """Check and source one order of a batch; whether it may be confirmed."""
         self.ensure_one()
-        channel = self.oms_channel_id
-        for check in self._oms_check_names():
-            switch = "check_%s" % check
-            enabled = switch not in channel._fields or channel[switch]
-            reason = getattr(self, "_oms_check_%s" % check)() if enabled else None
-            if reason:
-                hold = self._oms_hold(check, reason)
-                if check == "availability":
-                    hold._propose_substitutes()
-            else:
-                self._oms_auto_release(check)
+        if checks:
+            channel = self.oms_channel_id
+            for check in self._oms_check_names():
+                switch = "check_%s" % check
+                enabled = switch not in channel._fields or channel[switch]
+                reason = getattr(self, "_oms_check_%s" % check)(batch) if enabled else None
+                if reason:
+                    hold = self._oms_hold(check, reason, batch)
+                    if check == "availability":
+                        hold._propose_substitutes(batch)
+                else:
+                    self._oms_auto_release(check)
         if self.oms_on_hold:
             return False
-        decision = self._oms_source()[self]
+        decision = self._oms_source_one(batch)
         if not decision.feasible:
-            self._oms_hold("sourcing", decision.explanation_text)
+            self._oms_hold("sourcing", decision.explanation_text, batch)
             return False
         self._oms_auto_release("sourcing")
-        # The availability gate: lock the stock, check again, then confirm (and so
-        # reserve) before anyone else can take the same units.
-        self._oms_lock_stock()
-        short = self._oms_check_availability()
-        if short:
-            self._oms_hold("availability", short)._propose_substitutes()
-            return False
-        self.action_confirm()
         return True
 
-    def _oms_lock_stock(self):
-        """Lock the quants of the order's products in its warehouses until commit.
+    def _oms_confirm_sourced(self):
+        """Confirm these sourced orders together, or one by one when that fails; an
+        order that cannot be confirmed gets a manual hold saying why. Returns the
+        confirmed orders."""
+        if not self:
+            return self
+        orders = self.with_context(oms_sourced=True)
+        try:
+            with self.env.cr.savepoint():
+                orders.action_confirm()
+            return self
+        except (UserError, ValidationError):
+            self.env.invalidate_all()
+        confirmed = self.browse()
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    order.action_confirm()
+                confirmed |= order
+            except (UserError, ValidationError) as error:
+                self.env.invalidate_all()
+                order._oms_hold(
+                    "manual",
+                    self.env._("Confirmation failed: %s", error.args[0] if error.args else error),
+                )
+        return confirmed
+
+    def _oms_lock_stock(self, products=None):
+        """Lock the quants of ``products`` (default: the orders' storable products)
+        in internal locations until commit.
 
         Odoo runs transactions in REPEATABLE READ: a concurrent transaction that
         reserved the same units has either committed (then this lock fails with a
@@ -297,7 +345,8 @@ class SaleOrder(models.Model):
         selling the last unit end with one reservation and one hold, never a
         negative.
         """
-        products = self.order_line.product_id.filtered("is_storable")
+        if products is None:
+            products = self.order_line.product_id.filtered("is_storable")
         if not products:
             return
         self.env["stock.quant"].flush_model()
@@ -312,14 +361,19 @@ class SaleOrder(models.Model):
             [tuple(products.ids)],
         )
 
-    def _oms_hold(self, check, reason):
+    def _oms_hold(self, check, reason, batch=None):
         """Put the hold of ``check`` on the order, once."""
-        hold_type = self.env["oms.hold.type"].search([("check", "=", check)], limit=1)
+        self.ensure_one()
+        hold_types = batch["hold_types"] if batch else {}
+        if check not in hold_types:
+            hold_types[check] = self.env["oms.hold.type"].search([("check", "=", check)], limit=1)
+        hold_type = hold_types[check]
         active = self.oms_hold_ids.filtered(
             lambda h: h.state == "active" and h.hold_type_id == hold_type
         )
         if active:
-            active.reason = reason
+            if active.reason != reason:
+                active.reason = reason
             return active
         return self.env["oms.hold"].create(
             {"order_id": self.id, "hold_type_id": hold_type.id, "reason": reason}
@@ -333,16 +387,23 @@ class SaleOrder(models.Model):
                 and h.hold_type_id.auto_release
             )
         )
-        holds._release(note=self.env._("Check passed again."))
+        if holds:
+            holds._release(note=self.env._("Check passed again."))
 
     def _oms_release_if_clear(self):
-        """After a release: confirm the orders without a blocking hold left."""
-        for order in self.filtered(lambda o: o.state in ("draft", "sent") and not o.oms_on_hold):
-            decision = order._oms_source()[order]
-            if decision.feasible:
-                order.action_confirm()
+        """After a release: source and confirm the orders without a blocking hold
+        left (their checks are not run again: a person released them)."""
+        orders = self.filtered(lambda o: o.state in ("draft", "sent") and not o.oms_on_hold)
+        if not orders:
+            return orders
+        batch = orders._oms_batch(lock=True)
+        passed = orders.browse(
+            [order.id for order in orders if order._oms_preprocess_one(batch, checks=False)]
+        )
+        orders._oms_write_decisions(batch)
+        return passed._oms_confirm_sourced()
 
-    def _oms_check_payment(self):
+    def _oms_check_payment(self, batch=None):
         status = self.oms_payment_status
         if status in ("paid", "authorized"):
             return None
@@ -363,7 +424,7 @@ class SaleOrder(models.Model):
             )
         return self.env._("The order is not paid (payment status: %s).", status or "none")
 
-    def _oms_check_address(self):
+    def _oms_check_address(self, batch=None):
         address = self.partner_shipping_id
         country = address.country_id
         missing = [
@@ -402,7 +463,7 @@ class SaleOrder(models.Model):
         pattern = patterns.get(country.code)
         return not pattern or bool(re.fullmatch(pattern, zip_code.strip()))
 
-    def _oms_check_fraud(self):
+    def _oms_check_fraud(self, batch=None):
         channel = self.oms_channel_id
         score, signals = 0, []
         amount = self.currency_id._convert(
@@ -418,23 +479,22 @@ class SaleOrder(models.Model):
         if billing and shipping and billing != shipping:
             score += 30
             signals.append(self.env._("billing and shipping countries differ"))
+        if batch is None:
+            history = self._oms_order_history()
+        else:
+            if "history" not in batch:
+                batch["history"] = batch["orders"]._oms_order_history()
+            history = batch["history"]
         customer = self.partner_id.commercial_partner_id
-        previous = self.search_count(
-            [("partner_id", "child_of", customer.id), ("id", "!=", self.id)], limit=1
-        )
-        if not previous and amount > channel.fraud_new_customer_amount:
+        total, recent = history.get(customer.id, (0, 0))
+        # ``total`` counts this order too.
+        if total <= 1 and amount > channel.fraud_new_customer_amount:
             score += 30
             signals.append(
                 self.env._(
                     "first order of a new customer above %s", channel.fraud_new_customer_amount
                 )
             )
-        recent = self.search_count(
-            [
-                ("partner_id", "child_of", customer.id),
-                ("create_date", ">=", fields.Datetime.subtract(fields.Datetime.now(), hours=1)),
-            ]
-        )
         if channel.fraud_orders_per_hour and recent > channel.fraud_orders_per_hour:
             score += 40
             signals.append(self.env._("%s orders from this customer in an hour", recent))
@@ -447,8 +507,22 @@ class SaleOrder(models.Model):
             )
         return None
 
-    def _oms_check_availability(self):
-        short = self._oms_short_products()
+    def _oms_order_history(self):
+        """{customer (commercial partner) id: (orders ever, orders in the last hour)}
+        for the customers of these orders, in two queries."""
+        customers = self.partner_id.commercial_partner_id
+        domain = [("partner_id", "child_of", customers.ids)]
+        since = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
+        history = {}
+        for position, extra in enumerate(([], [("create_date", ">=", since)])):
+            groups = self._read_group(domain + extra, ["partner_id"], ["__count"])
+            for partner, count in groups:
+                counts = history.setdefault(partner.commercial_partner_id.id, [0, 0])
+                counts[position] += count
+        return {customer: tuple(counts) for customer, counts in history.items()}
+
+    def _oms_check_availability(self, batch=None):
+        short = self._oms_short_products(batch)
         if not short:
             return None
         return self.env._(
@@ -459,12 +533,13 @@ class SaleOrder(models.Model):
             ),
         )
 
-    def _oms_short_products(self):
-        """{product: (quantity wanted, free quantity)} for what stock cannot serve."""
+    def _oms_short_products(self, batch=None):
+        """{product: (quantity wanted, free quantity)} for what stock (the batch's
+        when given: what earlier orders of the batch left) cannot serve."""
         lines = self.order_line.filtered(lambda l: l.product_id.is_storable and not l.display_type)
         if not lines:
             return {}
-        free = self._oms_free_quantities(lines.product_id)
+        free = self._oms_free_quantities(lines.product_id, batch)
         needed = {}
         for line in lines:
             quantity = line.product_uom._compute_quantity(
@@ -477,39 +552,116 @@ class SaleOrder(models.Model):
             if free.get(product.id, 0.0) < quantity
         }
 
-    def _oms_free_quantities(self, products):
-        """{product id: free quantity in all warehouses the order may ship from}."""
-        rule = self.env["oms.sourcing.rule"]._get_rule_for(self)
-        warehouse_ids = set(rule._get_warehouses(self.company_id).ids)
+    def _oms_free_quantities(self, products, batch=None):
+        """{product id: free quantity in all warehouses the order may ship from}; the
+        batch's stock for the products it has read."""
+        self.ensure_one()
+        rule = self._oms_rule(batch)
+        _sites, warehouse_ids = self._oms_sites(rule, batch)
+        warehouse_ids = set(warehouse_ids)
+        if batch is not None and products <= batch["products"]:
+            stock = batch["stock"]
+        else:
+            stock = self._oms_free_stock(products)
         free = {}
-        for (warehouse_id, product_id), quantity in self._oms_free_stock(products).items():
-            if warehouse_id in warehouse_ids:
-                free[product_id] = free.get(product_id, 0.0) + quantity
+        for product_id in products.ids:
+            free[product_id] = sum(
+                max(stock.get((warehouse_id, product_id), 0.0), 0.0)
+                for warehouse_id in warehouse_ids
+            )
         return free
 
     # ------------------------------------------------------------------
     # Sourcing
     # ------------------------------------------------------------------
-    def _oms_source(self):
+    def _oms_batch(self, lock=False):
+        """What checking and sourcing these orders together needs, read once: the
+        free stock of their products (locked first with ``lock``), the sourcing
+        rules; and caches the checks fill (rule per order, warehouses per rule, hold
+        types, order history). Decisions made on it are kept in ``decisions`` until
+        ``_oms_write_decisions``."""
+        products = self.order_line.product_id.filtered("is_storable")
+        if lock:
+            self._oms_lock_stock(products)
+        return {
+            "orders": self,
+            "products": products,
+            "stock": self._oms_free_stock(products),
+            "rules": self.env["oms.sourcing.rule"].search(
+                [("company_id", "in", self.company_id.ids)]
+            ),
+            "rule_of": {},
+            "sites": {},
+            "hold_types": {},
+            "decisions": {},
+        }
+
+    def _oms_source(self, batch=None):
         """Apply each order's sourcing rule; {order: sourcing.Decision}.
 
-        Free stock of all the orders' products in every warehouse is read in one
-        query; each order's lines then get their warehouse and the order the rule,
-        the outcome and the explanation.
+        The orders share the free stock read once for all of them: each one's
+        decision takes its units from what the orders before it left. Each line gets
+        its warehouse and each order the rule, the outcome and the explanation.
         """
-        decisions = {}
         if not self:
-            return decisions
-        products = self.order_line.product_id.filtered("is_storable")
-        stock = self._oms_free_stock(products)
-        rule_model = self.env["oms.sourcing.rule"]
-        rules = rule_model.search([("company_id", "in", self.company_id.ids)])
-        for order in self:
-            rule = rule_model._get_rule_for(order, rules)
-            decision = order._oms_decide(rule, stock)
-            order._oms_apply_decision(rule, decision)
-            decisions[order] = decision
+            return {}
+        if batch is None:
+            batch = self._oms_batch()
+        decisions = {order: order._oms_source_one(batch) for order in self}
+        self._oms_write_decisions(batch)
         return decisions
+
+    def _oms_source_one(self, batch):
+        """Source one order of a batch: decide, then take the units it uses from the
+        batch's stock. The decision is written with the batch's others."""
+        self.ensure_one()
+        rule = self._oms_rule(batch)
+        decision = self._oms_decide(rule, batch["stock"], batch=batch)
+        batch["decisions"][self] = (rule, decision)
+        if decision.feasible:
+            product_of = {line.id: line.product_id.id for line in self.order_line}
+            stock = batch["stock"]
+            for key, shares in decision.assignments.items():
+                for warehouse_id, quantity in shares:
+                    stock_key = (warehouse_id, product_of[key])
+                    stock[stock_key] = stock.get(stock_key, 0.0) - quantity
+        return decision
+
+    def _oms_rule(self, batch=None):
+        """The sourcing rule of this order (cached in ``batch``)."""
+        self.ensure_one()
+        rule_model = self.env["oms.sourcing.rule"]
+        if batch is None:
+            return rule_model._get_rule_for(self)
+        rule_of = batch["rule_of"]
+        if self.id not in rule_of:
+            rule_of[self.id] = rule_model._get_rule_for(self, batch["rules"])
+        return rule_of[self.id]
+
+    def _oms_sites(self, rule, batch=None):
+        """``([sourcing.Warehouse], [warehouse id])``: the warehouses ``rule`` ships
+        this order from, in priority order (cached in ``batch``)."""
+        key = (rule.id, self.company_id.id)
+        if batch is not None and key in batch["sites"]:
+            return batch["sites"][key]
+        warehouses = rule._get_warehouses(self.company_id)
+        sites = (
+            [
+                sourcing.Warehouse(
+                    id=warehouse.id,
+                    name=warehouse.name,
+                    code=warehouse.code,
+                    latitude=warehouse.partner_id.partner_latitude or None,
+                    longitude=warehouse.partner_id.partner_longitude or None,
+                    priority=warehouse.sequence,
+                )
+                for warehouse in warehouses
+            ],
+            warehouses.ids,
+        )
+        if batch is not None:
+            batch["sites"][key] = sites
+        return sites
 
     @api.model
     def _oms_free_stock(self, products):
@@ -531,13 +683,13 @@ class SaleOrder(models.Model):
             stock[key] = stock.get(key, 0.0) + quantity - reserved
         return stock
 
-    def _oms_decide(self, rule, stock, lines=None):
+    def _oms_decide(self, rule, stock, lines=None, batch=None):
         """The sourcing decision for this order (or these of its ``lines``) under
         ``rule`` (none: every warehouse of the company, nearest first, splitting
         allowed)."""
         self.ensure_one()
         order_lines = self.order_line if lines is None else lines
-        warehouses = rule._get_warehouses(self.company_id)
+        sites, warehouse_ids = self._oms_sites(rule, batch)
         destination = self.partner_shipping_id
         lines = [
             sourcing.Line(
@@ -545,7 +697,9 @@ class SaleOrder(models.Model):
                 product_id=line.product_id.id,
                 quantity=line.product_uom._compute_quantity(
                     line.product_uom_qty, line.product_id.uom_id
-                ),
+                )
+                if line.product_uom != line.product_id.uom_id
+                else line.product_uom_qty,
                 label=line.product_id.display_name,
             )
             for line in order_lines
@@ -553,17 +707,7 @@ class SaleOrder(models.Model):
         ]
         return sourcing.source(
             lines,
-            [
-                sourcing.Warehouse(
-                    id=warehouse.id,
-                    name=warehouse.name,
-                    code=warehouse.code,
-                    latitude=warehouse.partner_id.partner_latitude or None,
-                    longitude=warehouse.partner_id.partner_longitude or None,
-                    priority=warehouse.sequence,
-                )
-                for warehouse in warehouses
-            ],
+            sites,
             stock,
             sourcing.Destination(
                 latitude=destination.partner_latitude or None,
@@ -572,32 +716,46 @@ class SaleOrder(models.Model):
             strategy=rule.strategy if rule else "nearest",
             allow_split=rule.allow_split if rule else True,
             max_shipments=(rule.max_shipments or None) if rule else None,
-            priority_ids=warehouses.ids,
+            priority_ids=warehouse_ids,
             rule_name=rule.name if rule else self.env._("Default"),
         )
 
     def _oms_apply_decision(self, rule, decision):
         """Give each line its warehouse; the order keeps the rule and the why."""
         self.ensure_one()
-        self.write(
-            {
-                "oms_sourcing_rule_id": rule.id,
-                "oms_sourcing_reason": decision.reason,
-                "oms_sourcing_explanation": decision.explanation_text,
-            }
-        )
-        if not decision.feasible:
-            return
-        for line in self.order_line:
-            shares = decision.assignments.get(line.id)
-            if not shares:
+        self._oms_write_decisions({"decisions": {self: (rule, decision)}})
+
+    def _oms_write_decisions(self, batch):
+        """Write the batch's decisions: each order its rule, outcome and explanation
+        and its first warehouse, each line its warehouse; lines and orders going to
+        the same warehouse are written together."""
+        decisions = batch["decisions"]
+        lines_to, orders_to = defaultdict(list), defaultdict(list)
+        for order, (rule, decision) in decisions.items():
+            order.write(
+                {
+                    "oms_sourcing_rule_id": rule.id,
+                    "oms_sourcing_reason": decision.reason,
+                    "oms_sourcing_explanation": decision.explanation_text,
+                }
+            )
+            if not decision.feasible:
                 continue
-            (warehouse_id, _quantity), *others = shares
-            line.oms_warehouse_id = warehouse_id
-            if others:
-                line._oms_split(shares)
-        if decision.shipments:
-            self.warehouse_id = decision.shipments[0]
+            for line in order.order_line:
+                shares = decision.assignments.get(line.id)
+                if not shares:
+                    continue
+                if len(shares) > 1:
+                    line._oms_split(shares)
+                elif line.oms_warehouse_id.id != shares[0][0]:
+                    lines_to[shares[0][0]].append(line.id)
+            if decision.shipments and order.warehouse_id.id != decision.shipments[0]:
+                orders_to[decision.shipments[0]].append(order.id)
+        for warehouse_id, order_ids in orders_to.items():
+            self.browse(order_ids).warehouse_id = warehouse_id
+        for warehouse_id, line_ids in lines_to.items():
+            self.env["sale.order.line"].browse(line_ids).oms_warehouse_id = warehouse_id
+        decisions.clear()
 
     # ------------------------------------------------------------------
     # Order creation from canonical orders
