@@ -3,6 +3,7 @@ from . import oms_hold
 from . import oms_hold_substitution
 from . import oms_hold_type
 from . import oms_intake
+from . import oms_sourcing_decision
 from . import oms_sourcing_rule
 from . import delivery_carrier
 from . import product_template

@@ -84,25 +84,28 @@ class OmsSourcingRule(models.Model):
     def _matches(self, order):
         """Whether this rule's conditions all hold for ``order``; a hook to extend."""
         self.ensure_one()
-        shipping = order.partner_shipping_id
-        amount = order.currency_id._convert(
-            order.amount_total,
-            order.company_id.currency_id,
-            order.company_id,
-            order.date_order or fields.Date.today(),
-        )
-        checks = (
-            not self.channel_ids or order.oms_channel_id in self.channel_ids,
-            not self.country_ids or shipping.country_id in self.country_ids,
-            not self.state_ids or shipping.state_id in self.state_ids,
-            not self.product_category_ids or self._matches_categories(order),
-            not self.min_amount or amount >= self.min_amount,
-            not self.max_amount or amount <= self.max_amount,
-            _flag_matches(self.vip_filter, order.oms_is_vip),
-            _flag_matches(self.gift_filter, order.oms_is_gift),
-            _flag_matches(self.priority_filter, order.oms_is_priority),
-        )
-        return all(checks)
+        # Cheapest conditions first, and the order read only for those set.
+        if not (
+            (not self.channel_ids or order.oms_channel_id in self.channel_ids)
+            and (not self.country_ids or order.partner_shipping_id.country_id in self.country_ids)
+            and (not self.state_ids or order.partner_shipping_id.state_id in self.state_ids)
+            and _flag_matches(self.vip_filter, order, "oms_is_vip")
+            and _flag_matches(self.gift_filter, order, "oms_is_gift")
+            and _flag_matches(self.priority_filter, order, "oms_is_priority")
+        ):
+            return False
+        if self.min_amount or self.max_amount:
+            amount = order.currency_id._convert(
+                order.amount_total,
+                order.company_id.currency_id,
+                order.company_id,
+                order.date_order or fields.Date.today(),
+            )
+            if (self.min_amount and amount < self.min_amount) or (
+                self.max_amount and amount > self.max_amount
+            ):
+                return False
+        return not self.product_category_ids or self._matches_categories(order)
 
     def _matches_categories(self, order):
         categories = order.order_line.product_id.categ_id
@@ -120,5 +123,5 @@ class OmsSourcingRule(models.Model):
         return self.env["stock.warehouse"].search([("company_id", "=", company.id)])
 
 
-def _flag_matches(flag_filter, value):
-    return flag_filter == "any" or (flag_filter == "yes") == bool(value)
+def _flag_matches(flag_filter, order, fname):
+    return flag_filter == "any" or (flag_filter == "yes") == bool(order[fname])

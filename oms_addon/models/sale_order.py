@@ -6,7 +6,7 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module
-from odoo.tools import float_is_zero, split_every
+from odoo.tools import SQL, float_is_zero, split_every
 
 from ..lib import sourcing
 from ..lib.canonical import Quarantined
@@ -80,11 +80,25 @@ class SaleOrder(models.Model):
     oms_on_hold = fields.Boolean(
         string="On Hold", compute="_compute_oms_on_hold", store=True, index=True
     )
-    oms_sourcing_rule_id = fields.Many2one(
-        "oms.sourcing.rule", string="Sourcing Rule", copy=False, readonly=True
+    oms_sourcing_decision_ids = fields.One2many(
+        "oms.sourcing.decision", "order_id", string="Sourcing Decisions", readonly=True
     )
-    oms_sourcing_reason = fields.Char(string="Sourcing Outcome", copy=False, readonly=True)
-    oms_sourcing_explanation = fields.Text(string="Why These Warehouses", copy=False, readonly=True)
+    oms_sourcing_decision_id = fields.Many2one(
+        "oms.sourcing.decision",
+        string="Sourcing Decision",
+        compute="_compute_oms_sourcing_decision_id",
+        store=True,
+        help="The latest sourcing decision.",
+    )
+    oms_sourcing_rule_id = fields.Many2one(
+        related="oms_sourcing_decision_id.rule_id", string="Sourcing Rule", store=True
+    )
+    oms_sourcing_reason = fields.Selection(
+        related="oms_sourcing_decision_id.reason", string="Sourcing Outcome", store=True
+    )
+    oms_sourcing_explanation = fields.Text(
+        related="oms_sourcing_decision_id.explanation", string="Why These Warehouses"
+    )
 
     _sql_constraints = [
         (
@@ -103,6 +117,11 @@ class SaleOrder(models.Model):
             active = order.oms_hold_ids.filtered(lambda h: h.state == "active")
             order.oms_substitution_ids = active.substitution_ids
             order.oms_has_substitutes = bool(active.substitution_ids)
+
+    @api.depends("oms_sourcing_decision_ids")
+    def _compute_oms_sourcing_decision_id(self):
+        for order in self:
+            order.oms_sourcing_decision_id = max(order.oms_sourcing_decision_ids.ids, default=None)
 
     @api.depends("oms_hold_ids.state")
     def _compute_oms_on_hold(self):
@@ -208,13 +227,7 @@ class SaleOrder(models.Model):
         stock = self._oms_free_stock(products)
         rule = self.env["oms.sourcing.rule"]._get_rule_for(self)
         decision = self._oms_decide(rule, stock, lines=lines)
-        self.write(
-            {
-                "oms_sourcing_rule_id": rule.id,
-                "oms_sourcing_reason": decision.reason,
-                "oms_sourcing_explanation": decision.explanation_text,
-            }
-        )
+        self._oms_log_decisions({self: (rule, decision)})
         if not decision.feasible:
             moves._action_assign()
             return decision
@@ -580,11 +593,18 @@ class SaleOrder(models.Model):
         rules; and caches the checks fill (rule per order, warehouses per rule, hold
         types, order history). Decisions made on it are kept in ``decisions`` until
         ``_oms_write_decisions``."""
-        products = self.order_line.product_id.filtered("is_storable")
+        # Only what sourcing reads: a whole order record is a hundred columns.
+        self.fetch(["company_id", "partner_shipping_id", "oms_channel_id"])
+        self.partner_shipping_id.fetch(["partner_latitude", "partner_longitude"])
+        lines = self._oms_sourcing_lines()
+        products = self.env["product.product"].browse(
+            sorted({line.product_id for order_lines in lines.values() for line in order_lines})
+        )
         if lock:
             self._oms_lock_stock(products)
         return {
             "orders": self,
+            "lines": lines,
             "products": products,
             "stock": self._oms_free_stock(products),
             "rules": self.env["oms.sourcing.rule"].search(
@@ -607,9 +627,16 @@ class SaleOrder(models.Model):
             return {}
         if batch is None:
             batch = self._oms_batch()
-        decisions = {order: order._oms_source_one(batch) for order in self}
+        decisions = self._oms_plan(batch)
         self._oms_write_decisions(batch)
         return decisions
+
+    def _oms_plan(self, batch=None):
+        """{order: sourcing.Decision} for these orders, in order, sharing the stock
+        of ``batch``; nothing is written (``_oms_write_decisions`` does)."""
+        if batch is None:
+            batch = self._oms_batch()
+        return {order: order._oms_source_one(batch) for order in self}
 
     def _oms_source_one(self, batch):
         """Source one order of a batch: decide, then take the units it uses from the
@@ -619,7 +646,7 @@ class SaleOrder(models.Model):
         decision = self._oms_decide(rule, batch["stock"], batch=batch)
         batch["decisions"][self] = (rule, decision)
         if decision.feasible:
-            product_of = {line.id: line.product_id.id for line in self.order_line}
+            product_of = {line.key: line.product_id for line in batch["lines"][self.id]}
             stock = batch["stock"]
             for key, shares in decision.assignments.items():
                 for warehouse_id, quantity in shares:
@@ -668,45 +695,40 @@ class SaleOrder(models.Model):
         """{(warehouse id, product id): on hand minus reserved} in internal locations."""
         if not products:
             return {}
-        groups = self.env["stock.quant"]._read_group(
-            [
-                ("product_id", "in", products.ids),
-                ("location_id.usage", "=", "internal"),
-                ("location_id.warehouse_id", "!=", False),
-            ],
-            ["location_id", "product_id"],
-            ["quantity:sum", "reserved_quantity:sum"],
+        self.env["stock.quant"].flush_model(
+            ["product_id", "location_id", "quantity", "reserved_quantity"]
         )
-        stock = {}
-        for location, product, quantity, reserved in groups:
-            key = (location.warehouse_id.id, product.id)
-            stock[key] = stock.get(key, 0.0) + quantity - reserved
-        return stock
+        self.env["stock.location"].flush_model(["usage", "warehouse_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT location.warehouse_id, quant.product_id,
+                       SUM(quant.quantity - quant.reserved_quantity)
+                  FROM stock_quant quant
+                  JOIN stock_location location ON location.id = quant.location_id
+                 WHERE quant.product_id IN %s
+                   AND location.usage = 'internal'
+                   AND location.warehouse_id IS NOT NULL
+                 GROUP BY location.warehouse_id, quant.product_id
+                """,
+                tuple(products.ids),
+            )
+        )
+        return {(warehouse_id, product_id): free for warehouse_id, product_id, free in rows}
 
     def _oms_decide(self, rule, stock, lines=None, batch=None):
         """The sourcing decision for this order (or these of its ``lines``) under
         ``rule`` (none: every warehouse of the company, nearest first, splitting
         allowed)."""
         self.ensure_one()
-        order_lines = self.order_line if lines is None else lines
         sites, warehouse_ids = self._oms_sites(rule, batch)
         destination = self.partner_shipping_id
-        lines = [
-            sourcing.Line(
-                key=line.id,
-                product_id=line.product_id.id,
-                quantity=line.product_uom._compute_quantity(
-                    line.product_uom_qty, line.product_id.uom_id
-                )
-                if line.product_uom != line.product_id.uom_id
-                else line.product_uom_qty,
-                label=line.product_id.display_name,
-            )
-            for line in order_lines
-            if line.product_id.is_storable and not line.display_type
-        ]
+        if lines is None and batch is not None:
+            source_lines = batch["lines"][self.id]
+        else:
+            source_lines = self._oms_sourcing_lines(lines)[self.id]
         return sourcing.source(
-            lines,
+            source_lines,
             sites,
             stock,
             sourcing.Destination(
@@ -720,41 +742,92 @@ class SaleOrder(models.Model):
             rule_name=rule.name if rule else self.env._("Default"),
         )
 
+    def _oms_sourcing_lines(self, lines=None):
+        """{order id: [sourcing.Line]}: the storable lines of these orders (or these
+        ``lines``) in the product's unit, read in one query."""
+        line_model = self.env["sale.order.line"]
+        line_model.flush_model(
+            ["order_id", "product_id", "product_uom_qty", "product_uom", "display_type"]
+        )
+        self.env["product.template"].flush_model(["is_storable", "uom_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.id, line.order_id, line.product_id, line.product_uom_qty,
+                       line.product_uom, template.uom_id
+                  FROM sale_order_line line
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template template ON template.id = product.product_tmpl_id
+                 WHERE %s AND line.display_type IS NULL AND template.is_storable
+                 ORDER BY line.order_id, line.sequence, line.id
+                """,
+                SQL("line.id IN %s", tuple(lines.ids))
+                if lines is not None
+                else SQL("line.order_id IN %s", tuple(self.ids)),
+            )
+        )
+        # Lines are named by SKU in explanations, by name when there is none.
+        products = self.env["product.product"].browse({row[2] for row in rows})
+        products.fetch(["default_code"])
+        labels = {product.id: product.default_code or product.display_name for product in products}
+        uoms = self.env["uom.uom"].browse
+        result = {order_id: [] for order_id in self.ids}
+        for line_id, order_id, product_id, quantity, line_uom, product_uom in rows:
+            if line_uom != product_uom:
+                quantity = uoms(line_uom)._compute_quantity(quantity, uoms(product_uom))
+            result.setdefault(order_id, []).append(
+                sourcing.Line(line_id, product_id, quantity, labels[product_id])
+            )
+        return result
+
+    @api.model
+    def _oms_log_decisions(self, decisions):
+        """Record {order: (rule, decision)} on the orders, in one go."""
+        return self.env["oms.sourcing.decision"].create(
+            [
+                {
+                    "order_id": order.id,
+                    "rule_id": rule.id,
+                    "strategy": decision.strategy,
+                    "reason": decision.reason,
+                    "feasible": decision.feasible,
+                    "explanation": decision.explanation_text,
+                }
+                for order, (rule, decision) in decisions.items()
+            ]
+        )
+
     def _oms_apply_decision(self, rule, decision):
         """Give each line its warehouse; the order keeps the rule and the why."""
         self.ensure_one()
         self._oms_write_decisions({"decisions": {self: (rule, decision)}})
 
     def _oms_write_decisions(self, batch):
-        """Write the batch's decisions: each order its rule, outcome and explanation
-        and its first warehouse, each line its warehouse; lines and orders going to
-        the same warehouse are written together."""
+        """Write the batch's decisions: each order gets its decision record, each line
+        its warehouse, the lines going to one warehouse in one write. (The order's
+        own warehouse stays what the channel or the company says; it serves what
+        sourcing does not handle, such as consumables.)"""
         decisions = batch["decisions"]
-        lines_to, orders_to = defaultdict(list), defaultdict(list)
-        for order, (rule, decision) in decisions.items():
-            order.write(
-                {
-                    "oms_sourcing_rule_id": rule.id,
-                    "oms_sourcing_reason": decision.reason,
-                    "oms_sourcing_explanation": decision.explanation_text,
-                }
-            )
+        self._oms_log_decisions(decisions)
+        line_model = self.env["sale.order.line"]
+        lines_to, splits = defaultdict(list), []
+        for _rule, decision in decisions.values():
             if not decision.feasible:
                 continue
-            for line in order.order_line:
-                shares = decision.assignments.get(line.id)
-                if not shares:
-                    continue
+            for line_id, shares in decision.assignments.items():
                 if len(shares) > 1:
-                    line._oms_split(shares)
-                elif line.oms_warehouse_id.id != shares[0][0]:
-                    lines_to[shares[0][0]].append(line.id)
-            if decision.shipments and order.warehouse_id.id != decision.shipments[0]:
-                orders_to[decision.shipments[0]].append(order.id)
-        for warehouse_id, order_ids in orders_to.items():
-            self.browse(order_ids).warehouse_id = warehouse_id
+                    splits.append((line_id, shares))
+                elif shares:
+                    lines_to[shares[0][0]].append(line_id)
+        line_model.browse([i for ids in lines_to.values() for i in ids]).fetch(["oms_warehouse_id"])
         for warehouse_id, line_ids in lines_to.items():
-            self.env["sale.order.line"].browse(line_ids).oms_warehouse_id = warehouse_id
+            moving = line_model.browse(line_ids).filtered(
+                lambda line, warehouse_id=warehouse_id: line.oms_warehouse_id.id != warehouse_id
+            )
+            if moving:
+                moving.oms_warehouse_id = warehouse_id
+        for line_id, shares in splits:
+            line_model.browse(line_id)._oms_split(shares)
         decisions.clear()
 
     # ------------------------------------------------------------------

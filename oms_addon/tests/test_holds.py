@@ -1,6 +1,8 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo.exceptions import AccessError
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import OmsCase, canonical_order
@@ -198,3 +200,39 @@ class TestHolds(OmsCase):
         self.assertEqual(hold.hold_type_id.check, "sourcing")
         self.assertIn("splitting is not allowed", hold.reason)
         self.assertEqual(order.state, "draft")
+
+    def test_batch_confirms_first_come_and_holds_the_rest(self):
+        # Three orders of one batch want 2 tees each; there are 5.
+        self.stock(self.tee, 5)
+        self.stock(self.mug, 10)
+        orders = self.env["sale.order"]
+        for number in range(3):
+            orders |= self.quotation("H-BATCH-%d" % number)
+        confirmed = orders._oms_preprocess()
+        self.assertEqual(confirmed, orders[:2], "first come, first served")
+        self.assertEqual(orders[:2].mapped("state"), ["sale", "sale"])
+        self.assertEqual(self.active_holds(orders[2]).hold_type_id.check, "availability")
+        self.assertIn("1 free", self.active_holds(orders[2]).reason)
+        quants = self.env["stock.quant"].search([("product_id", "=", self.tee.id)])
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), 4)
+
+    def test_order_failing_confirmation_is_held_and_others_go_on(self):
+        self.stock(self.tee, 10)
+        self.stock(self.mug, 10)
+        good, bad = self.quotation("H-CONF-1"), self.quotation("H-CONF-2")
+        sale_order = type(self.env["sale.order"])
+        original = sale_order._action_confirm
+
+        def action_confirm(orders):
+            if bad in orders:
+                raise UserError("The carrier refused the address.")
+            return original(orders)
+
+        with patch.object(sale_order, "_action_confirm", action_confirm):
+            confirmed = (good | bad)._oms_preprocess()
+        self.assertEqual(confirmed, good)
+        self.assertEqual(good.state, "sale")
+        self.assertEqual(bad.state, "draft")
+        hold = self.active_holds(bad)
+        self.assertEqual(hold.hold_type_id.check, "manual")
+        self.assertIn("The carrier refused the address.", hold.reason)

@@ -1,6 +1,6 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import OmsCase
@@ -152,3 +152,36 @@ class TestSourcing(OmsCase):
         self.assertEqual(new.picking_type_id.warehouse_id, self.chi, "next nearest with stock")
         self.assertEqual(new.state, "assigned")
         self.assertIn("Chicago Test", order.oms_sourcing_explanation)
+
+    def test_every_run_is_kept_and_the_latest_shown(self):
+        self.rule(strategy="nearest")
+        order = self.order(self.everywhere)
+        order.action_confirm()
+        self.env["stock.quant"]._update_available_quantity(
+            self.everywhere, self.rtm.lot_stock_id, -10
+        )
+        order.with_user(self.oms_manager).action_oms_source()
+        first, latest = order.oms_sourcing_decision_ids.sorted("id")
+        self.assertEqual(order.oms_sourcing_decision_id, latest)
+        self.assertIn("Rotterdam Test", first.explanation)
+        self.assertEqual(order.oms_sourcing_explanation, latest.explanation)
+        self.assertEqual(latest.create_uid, self.oms_manager)
+        # A decision is a record of what happened: nobody edits it.
+        with self.assertRaises(AccessError):
+            latest.with_user(self.oms_manager).write({"explanation": "Made up."})
+
+    def test_orders_sourced_together_do_not_count_on_the_same_units(self):
+        self.rule(strategy="nearest")
+        # Rotterdam has 10 of RTM only: the first order takes 6, the second cannot.
+        first, second = self.order(self.rtm_only), self.order(self.rtm_only)
+        (first | second).order_line.product_uom_qty = 6
+        decisions = (first | second)._oms_source()
+        self.assertTrue(decisions[first].feasible)
+        self.assertEqual(decisions[second].reason, "unavailable")
+
+    def test_line_warehouse_of_another_company_is_refused(self):
+        other = self.env["res.company"].create({"name": "Other OMS Co"})
+        foreign = self.env["stock.warehouse"].search([("company_id", "=", other.id)], limit=1)
+        order = self.order(self.everywhere)
+        with self.assertRaisesRegex(ValidationError, "another company"):
+            order.order_line.oms_warehouse_id = foreign
