@@ -3,6 +3,8 @@
 import re
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module
@@ -256,7 +258,16 @@ class SaleOrder(models.Model):
         locks it took end there."""
         orders = self.search(self._get_oms_preprocess_domain(), limit=limit, order="id")
         for batch in split_every(batch_size, orders.ids, self.browse):
-            batch._oms_preprocess()
+            try:
+                batch._oms_preprocess()
+            except psycopg2.errors.SerializationFailure:
+                if module.current_test:
+                    raise
+                # Someone reserved some of these units meanwhile: the batch starts
+                # again in a new transaction, which sees their reservation.
+                self.env.cr.rollback()
+                self.env.ref("oms_addon.ir_cron_oms_preprocess")._trigger()
+                return
             if not module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
@@ -796,11 +807,6 @@ class SaleOrder(models.Model):
                 for order, (rule, decision) in decisions.items()
             ]
         )
-
-    def _oms_apply_decision(self, rule, decision):
-        """Give each line its warehouse; the order keeps the rule and the why."""
-        self.ensure_one()
-        self._oms_write_decisions({"decisions": {self: (rule, decision)}})
 
     def _oms_write_decisions(self, batch):
         """Write the batch's decisions: each order gets its decision record, each line
