@@ -252,7 +252,7 @@ class SaleOrder(models.Model):
     # Pre-processing: checks and holds
     # ------------------------------------------------------------------
     @api.model
-    def _cron_oms_preprocess(self, limit=500, batch_size=100):
+    def _cron_oms_preprocess(self, limit=1000, batch_size=200):
         """Pre-process new OMS quotations and re-check held ones, a batch at a time.
         Each batch is committed (outside tests): its orders are final and the stock
         locks it took end there."""
