@@ -31,7 +31,7 @@ class OmsSourcingDecision(models.Model):
         "sale.order", required=True, index=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
-    rule_id = fields.Many2one("oms.sourcing.rule", string="Rule", readonly=True)
+    rule_id = fields.Many2one("oms.sourcing.rule", readonly=True)
     strategy = fields.Selection(list(sourcing.STRATEGY_LABELS.items()), readonly=True)
     reason = fields.Selection(
         [(reason, REASON_LABELS[reason]) for reason in sourcing.REASONS],

@@ -225,7 +225,7 @@ class TestHolds(OmsCase):
 
         def action_confirm(orders):
             if bad in orders:
-                raise UserError("The carrier refused the address.")
+                raise UserError(orders.env._("The carrier refused the address."))
             return original(orders)
 
         with patch.object(sale_order, "_action_confirm", action_confirm):
