@@ -365,7 +365,10 @@ def bench_sourcing_model(registry, n_lines=10000):
                 {"partner_latitude": 35 + i * 4, "partner_longitude": -120 + i * 10}
             )
         products = env["product.product"].create(
-            [{"name": f"Src {i}", "is_storable": True} for i in range(1000)]
+            [
+                {"name": f"Src {i}", "default_code": f"SRC-{i:04d}", "is_storable": True}
+                for i in range(1000)
+            ]
         )
         for product in products:
             for warehouse in rng.sample(list(warehouses), 3):

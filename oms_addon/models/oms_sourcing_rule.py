@@ -69,16 +69,37 @@ class OmsSourcingRule(models.Model):
     @api.model
     def _get_rule_for(self, order, rules=None):
         """The first active rule of the order's company that matches it; ``rules``:
-        the candidate rules already read (in their order), to spare a query."""
+        the candidate rules already read (in their order), or their ``_match_table()`` when
+        many orders are matched against them, to spare queries and reads."""
         if rules is None:
             rules = self.search([("company_id", "=", order.company_id.id)])
+        table = rules if isinstance(rules, list) else rules._match_table()
+        company_id = order.company_id.id
         return next(
             (
                 rule
-                for rule in rules
-                if rule.company_id == order.company_id and rule._matches(order)
+                for rule, rule_company_id, conditional in table
+                if rule_company_id == company_id and (not conditional or rule._matches(order))
             ),
             self.browse(),
+        )
+
+    def _match_table(self):
+        """``[(rule, company id, whether it has conditions)]`` of these rules, in
+        their order: a rule without conditions matches every order of its company."""
+        return [(rule, rule.company_id.id, rule._has_conditions()) for rule in self]
+
+    def _has_conditions(self):
+        """Whether ``_matches`` must look at the order; a hook to extend with it."""
+        self.ensure_one()
+        return bool(
+            self.channel_ids
+            or self.country_ids
+            or self.state_ids
+            or self.product_category_ids
+            or self.min_amount
+            or self.max_amount
+            or {self.vip_filter, self.gift_filter, self.priority_filter} != {"any"}
         )
 
     def _matches(self, order):

@@ -618,9 +618,9 @@ class SaleOrder(models.Model):
             "lines": lines,
             "products": products,
             "stock": self._oms_free_stock(products),
-            "rules": self.env["oms.sourcing.rule"].search(
-                [("company_id", "in", self.company_id.ids)]
-            ),
+            "rules": self.env["oms.sourcing.rule"]
+            .search([("company_id", "in", self.company_id.ids)])
+            ._match_table(),
             "rule_of": {},
             "sites": {},
             "hold_types": {},
@@ -679,12 +679,18 @@ class SaleOrder(models.Model):
     def _oms_sites(self, rule, batch=None):
         """``([sourcing.Warehouse], [warehouse id])``: the warehouses ``rule`` ships
         this order from, in priority order (cached in ``batch``)."""
+        options = self._oms_sourcing_options(rule, batch)
+        return options["warehouses"], options["priority_ids"]
+
+    def _oms_sourcing_options(self, rule, batch=None):
+        """The arguments of ``sourcing.source()`` that ``rule`` gives for this
+        order's company, but the lines, stock and destination (cached in ``batch``)."""
         key = (rule.id, self.company_id.id)
         if batch is not None and key in batch["sites"]:
             return batch["sites"][key]
         warehouses = rule._get_warehouses(self.company_id)
-        sites = (
-            [
+        options = {
+            "warehouses": [
                 sourcing.Warehouse(
                     id=warehouse.id,
                     name=warehouse.name,
@@ -695,11 +701,15 @@ class SaleOrder(models.Model):
                 )
                 for warehouse in warehouses
             ],
-            warehouses.ids,
-        )
+            "priority_ids": warehouses.ids,
+            "strategy": rule.strategy if rule else "nearest",
+            "allow_split": rule.allow_split if rule else True,
+            "max_shipments": (rule.max_shipments or None) if rule else None,
+            "rule_name": rule.name if rule else self.env._("Default"),
+        }
         if batch is not None:
-            batch["sites"][key] = sites
-        return sites
+            batch["sites"][key] = options
+        return options
 
     @api.model
     def _oms_free_stock(self, products):
@@ -732,7 +742,6 @@ class SaleOrder(models.Model):
         ``rule`` (none: every warehouse of the company, nearest first, splitting
         allowed)."""
         self.ensure_one()
-        sites, warehouse_ids = self._oms_sites(rule, batch)
         destination = self.partner_shipping_id
         if lines is None and batch is not None:
             source_lines = batch["lines"][self.id]
@@ -740,17 +749,12 @@ class SaleOrder(models.Model):
             source_lines = self._oms_sourcing_lines(lines)[self.id]
         return sourcing.source(
             source_lines,
-            sites,
-            stock,
-            sourcing.Destination(
+            stock=stock,
+            destination=sourcing.Destination(
                 latitude=destination.partner_latitude or None,
                 longitude=destination.partner_longitude or None,
             ),
-            strategy=rule.strategy if rule else "nearest",
-            allow_split=rule.allow_split if rule else True,
-            max_shipments=(rule.max_shipments or None) if rule else None,
-            priority_ids=warehouse_ids,
-            rule_name=rule.name if rule else self.env._("Default"),
+            **self._oms_sourcing_options(rule, batch),
         )
 
     def _oms_sourcing_lines(self, lines=None):
