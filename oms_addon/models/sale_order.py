@@ -288,8 +288,9 @@ class SaleOrder(models.Model):
         ``_oms_check_<name>(batch)`` method and hold type)."""
         return ["payment", "address", "fraud", "availability"]
 
-    def _oms_preprocess(self):
+    def _oms_preprocess(self, checks=True):
         """Pre-process these quotations together; returns the ones confirmed.
+        ``checks=False`` only sources and confirms (a person released the holds).
 
         The stock of all their products is locked, then read once (see
         ``_oms_lock_stock``). The orders are handled in the order they came: each
@@ -303,7 +304,9 @@ class SaleOrder(models.Model):
         if not orders:
             return orders
         batch = orders._oms_batch(lock=True)
-        passed = orders.browse([order.id for order in orders if order._oms_preprocess_one(batch)])
+        passed = orders.browse(
+            [order.id for order in orders if order._oms_preprocess_one(batch, checks=checks)]
+        )
         orders._oms_write_decisions(batch)
         return passed._oms_confirm_sourced()
 
@@ -417,15 +420,7 @@ class SaleOrder(models.Model):
     def _oms_release_if_clear(self):
         """After a release: source and confirm the orders without a blocking hold
         left (their checks are not run again: a person released them)."""
-        orders = self.filtered(lambda o: o.state in ("draft", "sent") and not o.oms_on_hold)
-        if not orders:
-            return orders
-        batch = orders._oms_batch(lock=True)
-        passed = orders.browse(
-            [order.id for order in orders if order._oms_preprocess_one(batch, checks=False)]
-        )
-        orders._oms_write_decisions(batch)
-        return passed._oms_confirm_sourced()
+        return self.filtered(lambda o: not o.oms_on_hold)._oms_preprocess(checks=False)
 
     def _oms_check_payment(self, batch=None):
         status = self.oms_payment_status
@@ -581,8 +576,7 @@ class SaleOrder(models.Model):
         batch's stock for the products it has read."""
         self.ensure_one()
         rule = self._oms_rule(batch)
-        _sites, warehouse_ids = self._oms_sites(rule, batch)
-        warehouse_ids = set(warehouse_ids)
+        warehouse_ids = set(self._oms_sourcing_options(rule, batch)["priority_ids"])
         if batch is not None and products <= batch["products"]:
             stock = batch["stock"]
         else:
@@ -675,12 +669,6 @@ class SaleOrder(models.Model):
         if self.id not in rule_of:
             rule_of[self.id] = rule_model._get_rule_for(self, batch["rules"])
         return rule_of[self.id]
-
-    def _oms_sites(self, rule, batch=None):
-        """``([sourcing.Warehouse], [warehouse id])``: the warehouses ``rule`` ships
-        this order from, in priority order (cached in ``batch``)."""
-        options = self._oms_sourcing_options(rule, batch)
-        return options["warehouses"], options["priority_ids"]
 
     def _oms_sourcing_options(self, rule, batch=None):
         """The arguments of ``sourcing.source()`` that ``rule`` gives for this
