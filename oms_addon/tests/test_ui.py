@@ -22,6 +22,31 @@ WAIT_FOR_VIEW = """
 })();
 """
 
+# Opens every tab of a form with a status bar; an error dialog fails the test.
+CLICK_EVERY_TAB = """
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const deadline = Date.now() + 30000;
+    while (!document.querySelector('.o_form_view .o_notebook') && Date.now() < deadline) {
+        await sleep(100);
+    }
+    if (!document.querySelector('.o_form_view .o_statusbar_status')) {
+        console.error('no status bar on the form');
+        return;
+    }
+    for (const tab of document.querySelectorAll('.o_notebook .nav-link')) {
+        tab.click();
+        await sleep(500);
+        const dialog = document.querySelector('.o_error_dialog');
+        if (dialog) {
+            console.error('error dialog on tab ' + tab.innerText + ': ' + dialog.innerText);
+            return;
+        }
+    }
+    console.log('test successful');
+})();
+"""
+
 
 @tagged("post_install", "-at_install")
 class TestMenus(HttpCase):
@@ -75,3 +100,31 @@ class TestMenus(HttpCase):
                         login=login,
                         timeout=60,
                     )
+
+    def test_oms_order_form_in_browser(self):
+        """An OMS order's form shows its stage as the status bar and every tab opens
+        (holds, sourcing with its history) without a JavaScript error."""
+        product = self.env["product.product"].create({"name": "UI Tee", "is_storable": True})
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 5)
+        channel = self.env["oms.channel"].create(
+            {"name": "UI Shop", "code": "uishop", "channel_type": "web"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "UI Customer"}).id,
+                "oms_channel_id": channel.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        order.action_oms_source()
+        self.assertEqual(len(order.oms_sourcing_decision_ids), 2)
+        self.browser_js(
+            f"/odoo/action-sale.action_orders/{order.id}",
+            CLICK_EVERY_TAB,
+            login="oms_ui_user",
+            timeout=60,
+        )
