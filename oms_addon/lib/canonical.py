@@ -114,7 +114,13 @@ LINE_KEYS = (
 )
 SHIPPING_KEYS = ("method", "amount")
 PAYMENT_KEYS = ("status", "method", "amount", "transaction_ref")
-PAYMENT_STATUSES = ("paid", "authorized", "pending", "cod")
+# The payment statuses a channel may send, with their labels (sale.order's selection).
+PAYMENT_STATUSES = {
+    "paid": "Paid",
+    "authorized": "Authorized",
+    "pending": "Pending",
+    "cod": "Cash on Delivery",
+}
 FLAG_KEYS = ("vip", "gift", "priority")
 REFERENCE_MAX_LENGTH = 64
 REJECTED_CODES = ("not_utf8", "malformed_json", "invalid_shape")

@@ -3,6 +3,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# What a person may change on a hold: the note. The rest changes through the
+# checks (which put and release holds) and ``action_release``.
+USER_WRITABLE_FIELDS = {"release_note"}
+
 
 class OmsHold(models.Model):
     """An order held back from fulfilment, with the reason and who released it."""
@@ -49,11 +53,36 @@ class OmsHold(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # A hold put by hand starts active, released by nobody.
+            for vals in vals_list:
+                if vals.get("state", "active") != "active" or vals.get("released_by_id"):
+                    raise AccessError(self.env._("A new hold is active; release it with Release."))
+                if vals.get("released_at"):
+                    raise AccessError(self.env._("A new hold is active; release it with Release."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - USER_WRITABLE_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "A hold changes through its check or the Release button, which records "
+                    "who released it and when."
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_release(self):
         """Release by hand: checks the user's right, records who and when, and
         confirms the orders left without a blocking hold."""
+        self.check_access("read")
         for hold in self:
             if hold.state != "active":
                 raise UserError(self.env._("This hold is already released."))
@@ -65,9 +94,10 @@ class OmsHold(models.Model):
                         type=hold.hold_type_id.name,
                     )
                 )
-        # sudo: the right to release was checked just above, per hold type.
+        # sudo: the right to release was checked just above, per hold type; what
+        # follows (confirming the order) is the system's work, as in the cron.
         self.sudo()._release(self.env.user)
-        self.order_id._oms_release_if_clear()
+        self.sudo().order_id._oms_release_if_clear()
         return True
 
     # ------------------------------------------------------------------
@@ -80,7 +110,8 @@ class OmsHold(models.Model):
             vals["released_by_id"] = user.id
         if note:
             vals["release_note"] = note
-        self.write(vals)
+        # sudo: the one transition of a hold's state; callers checked who may.
+        self.sudo().write(vals)
         for hold in self:
             hold.order_id.message_post(
                 body=self.env._(
@@ -98,7 +129,7 @@ class OmsHold(models.Model):
         order = self.order_id
         short = order._oms_short_products(batch)
         if self.substitution_ids:
-            self.substitution_ids.unlink()
+            self.substitution_ids.sudo().unlink()
         lines = order.order_line.filtered(lambda line: line.product_id in short)
         candidates = lines.product_id.product_tmpl_id.oms_substitute_ids
         free = order._oms_free_quantities(candidates, batch) if candidates else {}
@@ -114,4 +145,5 @@ class OmsHold(models.Model):
                             "free_qty": free[substitute.id],
                         }
                     )
-        return self.env["oms.hold.substitution"].create(proposals)
+        # sudo: proposals are the system's; users accept them (action_accept).
+        return self.env["oms.hold.substitution"].sudo().create(proposals)

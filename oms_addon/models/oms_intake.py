@@ -8,9 +8,9 @@ import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.modules import module
 
 from ..lib import canonical
+from .batch_commit import committed_batches
 
 _logger = logging.getLogger(__name__)
 
@@ -245,18 +245,12 @@ class OmsIntake(models.Model):
         once never take the same message, and the unique (channel, reference) of
         sale.order makes sure no order is ever created twice.
         """
-        while True:
-            intakes = self._claim_batch(batch_size)
-            if not intakes:
-                break
+        batches = iter(lambda: self._claim_batch(batch_size), self.browse())
+        for intakes in committed_batches(self.env, batches):
             intakes.with_context(tracking_disable=True)._process()
             if any(intake.state == "done" for intake in intakes):
                 # New quotations: wake pre-processing (checks, holds, confirmation).
                 self.env.ref("oms_addon.ir_cron_oms_preprocess")._trigger()
-            if not module.current_test:
-                # Each batch is final once processed: a later crash must not undo
-                # orders already created and answered for.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _claim_batch(self, limit):
@@ -295,7 +289,7 @@ class OmsIntake(models.Model):
             channel = channel.with_company(channel.company_id)
             parsed = intakes._parse_all(channel)
             fresh, repeats = intakes._split_duplicates(channel, parsed)
-            cache = self.env["sale.order"]._oms_prepare_batch_cache(channel, list(fresh.values()))
+            cache = self._prepare_batch_cache(channel, list(fresh.values()))
             prepared = {}
             for intake, order in fresh.items():
                 vals = intake._prepare_order(channel, order, cache)
@@ -362,20 +356,17 @@ class OmsIntake(models.Model):
         so that nothing half-made stays behind a problem.
         """
         self.ensure_one()
-        sale_order = self.env["sale.order"]
         try:
-            checked = sale_order._oms_check_order(order, channel, cache)
+            checked = self._check_order(order, channel, cache)
             # Known customers with known addresses need nothing created, hence no
             # savepoint; the others get one.
-            vals = sale_order._oms_prepare_order_vals(
+            vals = self._prepare_order_vals(
                 order, channel, cache, checked, intake=self, create=False
             )
             if vals:
                 return vals
             with self.env.cr.savepoint():
-                return sale_order._oms_prepare_order_vals(
-                    order, channel, cache, checked, intake=self
-                )
+                return self._prepare_order_vals(order, channel, cache, checked, intake=self)
         except canonical.IntakeProblem as problem:
             self._forget_cache_entries(cache)
             self._set_outcome(problem.kind, problem.code, problem.message)

@@ -116,12 +116,7 @@ class OmsSourcingRule(models.Model):
         ):
             return False
         if self.min_amount or self.max_amount:
-            amount = order.currency_id._convert(
-                order.amount_total,
-                order.company_id.currency_id,
-                order.company_id,
-                order.date_order or fields.Date.today(),
-            )
+            amount = order._oms_amount_company()
             if (self.min_amount and amount < self.min_amount) or (
                 self.max_amount and amount > self.max_amount
             ):
