@@ -39,6 +39,9 @@
         "views/sale_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["oms_addon/static/tests/tours/*.js"],
+    },
     "demo": [
         "demo/res_currency_demo.xml",
         "demo/stock_warehouse_demo.xml",

@@ -287,18 +287,22 @@ class SaleOrder(models.Model):
     def _oms_log_decisions(self, decisions):
         """Record {order: (rule, decision)} on the orders, in one go."""
         # sudo: decisions are history only the system writes.
-        return self.env["oms.sourcing.decision"].sudo().create(
-            [
-                {
-                    "order_id": order.id,
-                    "rule_id": rule.id,
-                    "strategy": decision.strategy,
-                    "reason": decision.reason,
-                    "feasible": decision.feasible,
-                    "explanation": decision.explanation_text,
-                }
-                for order, (rule, decision) in decisions.items()
-            ]
+        return (
+            self.env["oms.sourcing.decision"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "order_id": order.id,
+                        "rule_id": rule.id,
+                        "strategy": decision.strategy,
+                        "reason": decision.reason,
+                        "feasible": decision.feasible,
+                        "explanation": decision.explanation_text,
+                    }
+                    for order, (rule, decision) in decisions.items()
+                ]
+            )
         )
 
     def _oms_write_decisions(self, batch):

@@ -7,3 +7,6 @@ from . import test_order_import
 from . import test_sourcing
 from . import test_holds
 from . import test_availability_concurrency
+from . import test_confirmation_gate
+from . import test_rights
+from . import test_doors_rpc

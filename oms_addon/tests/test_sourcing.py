@@ -18,6 +18,15 @@ class TestSourcing(OmsCase):
         cls.default_rule = cls.env["oms.sourcing.rule"].create(
             {"name": "Catch-all", "sequence": 1000, "strategy": "nearest"}
         )
+        # Sourcing alone: the channel's other checks are tested elsewhere.
+        cls.channel.write(
+            {
+                "check_payment": False,
+                "check_address": False,
+                "check_fraud": False,
+                "check_availability": False,
+            }
+        )
         cls.sf = cls._warehouse("SF Test", "TSF", 37.71, -122.40)
         cls.chi = cls._warehouse("Chicago Test", "TCHI", 41.81, -87.74)
         cls.rtm = cls._warehouse("Rotterdam Test", "TRTM", 51.89, 4.44)
@@ -103,7 +112,7 @@ class TestSourcing(OmsCase):
     def test_no_split_when_the_rule_forbids_it(self):
         self.rule(strategy="nearest", allow_split=False)
         order = self.order(self.sf_only, self.rtm_only)
-        with self.assertRaisesRegex(UserError, "cannot be sourced"):
+        with self.assertRaisesRegex(UserError, "on hold and cannot be confirmed: Sourcing"):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
         decision = order._oms_source()[order]

@@ -112,10 +112,12 @@ class TestMenus(HttpCase):
         channel = self.env["oms.channel"].create(
             {"name": "UI Shop", "code": "uishop", "channel_type": "web"}
         )
+        channel.write({"check_address": False, "check_fraud": False})
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.env["res.partner"].create({"name": "UI Customer"}).id,
                 "oms_channel_id": channel.id,
+                "oms_payment_status": "paid",
                 "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
             }
         )
@@ -127,4 +129,50 @@ class TestMenus(HttpCase):
             CLICK_EVERY_TAB,
             login="oms_ui_user",
             timeout=60,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSalesUserInBrowser(HttpCase):
+    """A sales person without OMS rights, in a real browser: creates and confirms a
+    plain quotation, and opens an OMS order with its holds."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_user = new_test_user(
+            cls.env,
+            login="oms_tour_sales",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
+        )
+        cls.env["res.partner"].create({"name": "OMS Tour Customer"})
+        cls.product = cls.env["product.product"].create(
+            {"name": "OMS Tour Widget", "type": "consu", "list_price": 10.0}
+        )
+
+    def test_plain_quotation_created_and_confirmed(self):
+        self.start_tour("/odoo", "oms_sales_user_plain_quotation", login="oms_tour_sales")
+        order = self.env["sale.order"].search(
+            [("partner_id.name", "=", "OMS Tour Customer")], limit=1
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.user_id, self.sales_user)
+
+    def test_oms_order_with_a_hold_opens(self):
+        channel = self.env["oms.channel"].create(
+            {"name": "Tour Shop", "code": "tourshop", "channel_type": "web"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Tour OMS Buyer"}).id,
+                "oms_channel_id": channel.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_oms_preprocess()  # no payment: a payment hold
+        self.assertTrue(order.oms_on_hold)
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "oms_sales_user_oms_order",
+            login="oms_tour_sales",
         )
