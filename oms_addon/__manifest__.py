@@ -32,6 +32,7 @@
         "views/oms_hold_views.xml",
         "wizards/oms_order_import_views.xml",
         "views/oms_channel_views.xml",
+        "views/oms_channel_import_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",

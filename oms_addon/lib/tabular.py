@@ -28,12 +28,20 @@ Order-level columns (canonical field in brackets, see ``canonical``):
 Line columns, one line per row:
 
 * ``sku`` or ``barcode`` (one of them required), ``product_name``
-* ``quantity``, ``unit_price`` (required; a dot as decimal separator)
+* ``quantity``, ``unit_price`` (required)
 * ``discount`` (percent, default 0)
 * ``taxes_included`` (1/0; empty: prices exclude taxes)
 
-CSV files are UTF-8 (a BOM is fine); the delimiter is the one of ``,`` ``;`` or tab
-found most often in the header row. XLSX files are read from their first sheet.
+How the file writes text, numbers and dates is given by :class:`ReadOptions`, each
+option detected unless chosen (see ``tabular_formats``): the encoding of a CSV file
+(a BOM, else UTF-8, else a Windows code page), its separator (the one of ``,`` ``;``
+tab or ``|`` found most often in the header row), the decimal and thousands separators
+of the number columns (``9,90``, ``1.234,50``, ``1 234,5``) and the format of
+``date_order``. XLSX files are read from their first sheet; their typed numbers and
+dates need no option, and a formula cell gives its cached value, or its formula as
+text when the file has none: nothing is ever computed. A text cell is kept as
+written, ``=SUM(A1)`` or ``@home`` included, except the ``'`` that escapes such a
+text in a CSV file (see ``tabular_formats.formula_safe``).
 Row numbers in messages are those a spreadsheet shows, the header being row 1.
 """
 
@@ -42,11 +50,15 @@ import difflib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from . import canonical
+from . import tabular_formats as formats
 from .canonical import Rejected
+from .tabular_formats import AUTO, ReadOptions
+
+__all__ = ["AUTO", "ReadOptions"]
 
 _ADDRESS_SUFFIXES = (
     ("name", "name"),
@@ -102,8 +114,10 @@ ORDER_COLUMNS = tuple(
 )
 
 ROW_ERROR_CODES = ("missing_order_reference", "conflicting_order_value")
+NUMBER_COLUMNS = ("quantity", "unit_price", "discount", "shipping_amount", "payment_amount")
+DATE_COLUMNS = ("date_order",)
+PREVIEW_ROWS = 10
 
-_DELIMITERS = (",", ";", "\t")
 # What openpyxl raises for a file that is not a workbook or is damaged (XML parse
 # errors are SyntaxErrors, invalid attribute values TypeErrors or ValueErrors).
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, SyntaxError, TypeError, ValueError, OSError)
@@ -158,6 +172,32 @@ class OrderGroup:
 
 
 @dataclass
+class Table:
+    """A file as read: the options it was read with, its column names in the file's
+    order, its rows (see ``read_rows``) and ``{row number: [problems of its cells]}``."""
+
+    options: ReadOptions
+    columns: list[str]
+    rows: list[dict]
+    problems: dict[int, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    """The first rows of a file as the import would read them."""
+
+    options: ReadOptions
+    columns: list[str]
+    rows: list[dict]
+    problems: dict[int, list[str]]
+    row_count: int
+
+
+class _XlsxText(str):
+    """The formula of a workbook cell that has no cached value: text, never computed."""
+
+
+@dataclass
 class RowError:
     """A row that cannot be imported, with a message for the person who made the file."""
 
@@ -172,27 +212,67 @@ class RowError:
 
 
 def template_csv() -> bytes:
-    """A CSV file with every column and two example rows of one order."""
+    """A CSV file with every column and two example rows of one order.
+
+    A text a spreadsheet would take for a formula (the phone ``+33 ...``) is escaped
+    with a leading ``'``, which reading the file removes again.
+    """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="")
     writer.writeheader()
-    writer.writerows(_TEMPLATE_ROWS)
+    writer.writerows(
+        {column: formats.formula_safe(value) for column, value in row.items()}
+        for row in _TEMPLATE_ROWS
+    )
     return out.getvalue().encode("utf-8")
 
 
-def read_rows(content: bytes, filename: str) -> list[dict]:
+def read_rows(content: bytes, filename: str, options: ReadOptions | None = None) -> list[dict]:
     """The non-empty rows of a CSV or XLSX file, as dicts of every column.
 
     Each dict maps every name of :data:`COLUMNS` to the stripped cell text, or None
     when the cell is empty or the column absent, and ``"_row"`` to the row number a
-    spreadsheet shows. Raises ``Rejected`` (``not_utf8``, ``invalid_shape``) when the
-    file cannot be read or its header is wrong.
+    spreadsheet shows. Numbers and dates are canonical text (``1234.50``) when they
+    are written as ``options`` say, else as written. Raises ``Rejected``
+    (``not_utf8``, ``not_decodable``, ``invalid_shape``) when the file cannot be read
+    or its header is wrong.
     """
+    return read_table(content, filename, options).rows
+
+
+def read_table(content: bytes, filename: str, options: ReadOptions | None = None) -> Table:
+    """The file read with ``options``: its rows (see :func:`read_rows`), the options
+    it was read with (detected where ``auto``) and the problems of its cells."""
+    options = options or ReadOptions()
     if filename.lower().endswith(".xlsx"):
         table = _xlsx_table(content)
+        options = replace(options, encoding="", separator="")
     else:
-        table = _csv_table(content)
-    return _table_rows(table)
+        table, options = _csv_table(content, options)
+    columns = _header_columns(table[0] if table else [])
+    options = _detect_value_formats(table[1:], columns, options)
+    return _table_rows(table, columns, options)
+
+
+def preview(
+    content: bytes, filename: str, options: ReadOptions | None = None, limit: int = PREVIEW_ROWS
+) -> Preview:
+    """What importing the file with ``options`` would read: the options detected, its
+    columns, its first ``limit`` rows and the problems of their cells. Raises
+    ``Rejected`` like :func:`read_rows`."""
+    table = read_table(content, filename, options)
+    first = table.rows[:limit]
+    return Preview(
+        options=table.options,
+        columns=table.columns,
+        rows=first,
+        problems={
+            row["_row"]: table.problems[row["_row"]]
+            for row in first
+            if row["_row"] in table.problems
+        },
+        row_count=len(table.rows),
+    )
 
 
 def group_orders(rows: list[dict]) -> tuple[list[OrderGroup], list[RowError]]:
@@ -249,45 +329,128 @@ def to_canonical(group: OrderGroup) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _csv_table(content):
-    text = canonical.decode_utf8(content, "The file")
-    header_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _csv_table(content, options):
+    """The cells of a CSV file and the options with its encoding and separator."""
+    encoding = options.encoding
+    if encoding == AUTO:
+        encoding = formats.detect_encoding(content)
     try:
-        return list(reader)
+        text = formats.decode(content, encoding)
+    except ValueError as exc:
+        raise Rejected("not_utf8" if encoding == "utf-8" else "not_decodable", str(exc)) from None
+    separator = options.separator
+    if separator == AUTO:
+        separator = formats.detect_separator(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=formats.separator_char(separator))
+    try:
+        table = list(reader)
     except csv.Error as exc:
         raise Rejected(
             "invalid_shape", f"The file is not readable CSV near line {reader.line_num}: {exc}."
         ) from None
+    return table, formats.resolved(options, encoding=encoding, separator=separator)
 
 
 def _xlsx_table(content):
     import openpyxl  # only XLSX imports need it; it comes with Odoo
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        # Cached values: what the person saw in the spreadsheet. Formulas are read
+        # apart, as text, for the cells that have no cached value.
+        values = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        written = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
     except _XLSX_ERRORS:
         raise Rejected(
             "invalid_shape",
             "The file is not a readable XLSX workbook; save it again as .xlsx or as CSV.",
         ) from None
     # min_row=1 keeps the row numbers right when the first rows are empty.
-    rows = workbook.worksheets[0].iter_rows(min_row=1, min_col=1, values_only=True)
-    return [list(cells) for cells in rows]
+    rows = zip(
+        values.worksheets[0].iter_rows(min_row=1, min_col=1, values_only=True),
+        written.worksheets[0].iter_rows(min_row=1, min_col=1, values_only=True),
+        strict=False,
+    )
+    return [
+        [
+            _XlsxText(text) if value is None and text is not None else value
+            for value, text in zip(cached, formulas, strict=False)
+        ]
+        for cached, formulas in rows
+    ]
 
 
-def _table_rows(table):
-    """Row dicts of a table of cells whose first row is the header."""
-    columns = _header_columns(table[0] if table else [])
-    rows = []
+def _detect_value_formats(rows, columns, options):
+    """``options`` with the decimal separator and date format the file's text cells use."""
+
+    def texts(names):
+        indexes = [index for index, name in columns.items() if name in names]
+        return [
+            cells[index].strip()
+            for cells in rows
+            for index in indexes
+            if index < len(cells) and _is_text(cells[index]) and cells[index].strip()
+        ]
+
+    decimal = options.decimal_separator
+    if decimal == AUTO:
+        decimal = formats.detect_decimal_separator(texts(NUMBER_COLUMNS))
+    thousands = formats.resolve_thousands_separator(options.thousands_separator, decimal)
+    date_format = options.date_format
+    if date_format == AUTO:
+        date_format = formats.detect_date_format(texts(DATE_COLUMNS))
+    return formats.resolved(
+        options, decimal_separator=decimal, thousands_separator=thousands, date_format=date_format
+    )
+
+
+def _table_rows(table, columns, options):
+    """The rows of a table of cells whose first row is the header."""
+    rows, problems = [], {}
     for number, cells in enumerate(table[1:], start=2):
         texts = [_cell_text(cell) for cell in cells]
         _check_unnamed_cells(texts, columns, number)
-        values = {column: texts[index] for index, column in columns.items() if index < len(texts)}
+        values, row_problems = {}, []
+        for index, column in columns.items():
+            if index < len(texts):
+                values[column] = _read_value(
+                    column, cells[index], texts[index], options, row_problems
+                )
         if any(values.values()):
             rows.append({"_row": number, **{column: values.get(column) for column in COLUMNS}})
-    return rows
+            if row_problems:
+                problems[number] = row_problems
+    return Table(options, [columns[index] for index in sorted(columns)], rows, problems)
+
+
+def _read_value(column, cell, text, options, problems):
+    """The text of a cell for the canonical order: a number or date written as the
+    options say becomes canonical text; anything else stays as written, for the
+    canonical order to refuse with the row's number."""
+    if text is None or not _is_text(cell):
+        return text
+    if column in NUMBER_COLUMNS:
+        number = formats.parse_number(text, options.decimal_separator, options.thousands_separator)
+        if number is None:
+            labels = options.labels()
+            problems.append(
+                f"{column} {text!r} is not a number written with the decimal separator "
+                f"{labels['decimal_separator']} and the thousands separator "
+                f"{labels['thousands_separator']}."
+            )
+        return number or text
+    if column in DATE_COLUMNS:
+        moment = formats.parse_date(text, options.date_format)
+        if moment is None:
+            problems.append(
+                f"{column} {text!r} is not a date in the format {options.labels()['date_format']}."
+            )
+        return moment or text
+    return text
+
+
+def _is_text(cell):
+    """Whether a cell is text as written (not a typed value or a formula)."""
+    return isinstance(cell, str) and not isinstance(cell, _XlsxText)
 
 
 def _header_columns(cells):
@@ -340,7 +503,8 @@ def _cell_text(value):
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return str(value).strip() or None
+    text = str(value).strip()
+    return formats.unescape_formula(text) if text else None
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from . import oms_channel
+from . import oms_channel_import
 from . import oms_hold
 from . import oms_hold_substitution
 from . import oms_hold_type

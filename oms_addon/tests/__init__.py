@@ -4,6 +4,7 @@ from . import test_intake
 from . import test_intake_api
 from . import test_intake_concurrency
 from . import test_order_import
+from . import test_export_formula
 from . import test_sourcing
 from . import test_holds
 from . import test_availability_concurrency

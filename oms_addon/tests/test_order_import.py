@@ -7,7 +7,7 @@ from datetime import datetime
 
 import openpyxl
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..lib import tabular
@@ -31,8 +31,7 @@ def lines_of(order):
     return [(line.product_id, line.product_uom_qty, line.price_unit) for line in order.order_line]
 
 
-@tagged("post_install", "-at_install")
-class TestOrderImport(OmsCase):
+class OrderImportCase(OmsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -69,28 +68,33 @@ class TestOrderImport(OmsCase):
         )
 
     # ------------------------------------------------------------------
-    def new_wizard(self, content, filename="orders.csv"):
-        """The wizard as an OMS user fills it in: default channel, the file."""
+    def new_wizard(self, content, filename="orders.csv", **options):
+        """The wizard as an OMS user fills it in: default channel, the file, the
+        reading options given (the others as the channel says)."""
         model = self.env["oms.order.import"].with_user(self.oms_user)
         with Form(model.with_context(default_filename=filename)) as form:
             self.assertEqual(form.channel_id, self.csv_channel)
             form.file = base64.b64encode(content)
+            for name, value in options.items():
+                setattr(form, name, value)
         return form.record
 
-    def import_file(self, content, filename="orders.csv"):
-        wizard = self.new_wizard(content, filename)
+    def import_file(self, content, filename="orders.csv", **options):
+        wizard = self.new_wizard(content, filename, **options)
+        self.assertEqual(wizard.action_preview()["res_id"], wizard.id)
+        self.assertEqual(wizard.state, "preview")
         action = wizard.action_import()
         self.assertEqual((action["res_model"], action["res_id"]), (wizard._name, wizard.id))
         self.assertEqual(wizard.state, "result")
         return wizard
 
-    def import_refused(self, content, filename):
+    def import_refused(self, content, filename, **options):
         """The UserError message of an import that is refused.
 
         Not assertRaises: its savepoint would also undo the intake the wizard logged
         in its own transaction, which a real request keeps.
         """
-        wizard = self.new_wizard(content, filename)
+        wizard = self.new_wizard(content, filename, **options)
         try:
             wizard.action_import()
         except UserError as error:
@@ -103,7 +107,9 @@ class TestOrderImport(OmsCase):
     def channel_orders(self):
         return self.env["sale.order"].search([("oms_channel_id", "=", self.csv_channel.id)])
 
-    # ------------------------------------------------------------------
+
+@tagged("post_install", "-at_install")
+class TestOrderImport(OrderImportCase):
     def test_csv_orders_created_bad_rows_logged_with_row_numbers(self):
         wizard = self.import_file(ORDERS_CSV)
 
@@ -285,7 +291,7 @@ class TestOrderImport(OmsCase):
 
     def test_unreadable_file_refused_and_logged(self):
         latin1 = "order_reference,customer_name\nL-1,José\n".encode("latin-1")
-        message = self.import_refused(latin1, "latin1.csv")
+        message = self.import_refused(latin1, "latin1.csv", encoding="utf-8")
         self.assertIn("latin1.csv cannot be imported", message)
         self.assertIn("not UTF-8", message)
         self.assertIn("line 2", message)
@@ -296,6 +302,9 @@ class TestOrderImport(OmsCase):
         self.assertIn(intake.display_name, message)
         self.assertIn("L-1,Jos\\xe9", intake.body)
         self.assertEqual(intake.attachment_id.raw, latin1, "the file is kept as it came")
+        self.assertEqual(
+            self.csv_channel.import_encoding, "auto", "the options of a refused file are not kept"
+        )
 
         message = self.import_refused(b"order_reference,skuu\nU-1,OMS-T-TEE\n", "typo.csv")
         self.assertIn("'skuu' (did you mean sku?)", message)
@@ -325,6 +334,187 @@ class TestOrderImport(OmsCase):
         arch = self.env["oms.order.import"].get_view()["arch"]
         for column in tabular.COLUMNS:
             self.assertIn(f"<code>{column}</code>", arch)
+
+
+# The same orders as shops in Russia, Turkey and Israel save them from Excel: ";",
+# decimal commas, thousands dots or no-break spaces, day.month.year dates.
+LOCAL_CSV = """\
+order_reference;currency;customer_name;ship_street;ship_city;ship_zip;ship_country;sku;quantity;unit_price;discount;shipping_method;shipping_amount;date_order
+{p}-1;EUR;{name};{street};{city};{zip};{country};OMS-T-TEE;2;9,90;10;standard;4,90;20.11.2026 10:15
+{p}-1;;;;;;;OMS-T-MUG;1;1.234,50;;;;
+{p}-2;EUR;{name2};{street};{city};{zip};{country};OMS-T-MUG;3;1\u00a0234,5;;;;21.11.2026
+"""
+LOCAL_TEXTS = {
+    "windows-1251": {
+        "p": "RU", "name": "Иван Петров", "name2": "Мария Смирнова",
+        "street": "ул. Тверская, 7", "city": "Москва", "zip": "125009", "country": "RU",
+    },
+    "windows-1254": {
+        "p": "TR", "name": "Ayşe Yılmaz", "name2": "Doğan Şahin",
+        "street": "İstiklal Caddesi 5", "city": "İstanbul", "zip": "34430", "country": "TR",
+    },
+    "windows-1255": {
+        "p": "HE", "name": "דוד כהן", "name2": "שרה לוי",
+        "street": "רחוב הרצל 3", "city": "תל אביב", "zip": "6100000", "country": "IL",
+    },
+    # Only UTF-8 holds the three alphabets at once.
+    "utf-8": {
+        "p": "U8", "name": "Иван Yılmaz", "name2": "שרה Şahin",
+        "street": "İstiklal 5", "city": "ירושלים", "zip": "9100000", "country": "IL",
+    },
+}  # fmt: skip
+
+
+def local_csv(encoding):
+    text = LOCAL_CSV.format(**LOCAL_TEXTS[encoding])
+    return text.encode("utf-8-sig" if encoding == "utf-8" else encoding)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderImportFormats(OrderImportCase):
+    """Files as people make them: Windows code pages, ";", decimal commas."""
+
+    def summary(self, wizard):
+        """The orders of an import as a user compares them, without the file's prefix."""
+        return [
+            (
+                order.oms_channel_ref.split("-")[1],
+                order.date_order,
+                round(order.amount_untaxed, 2),
+                [
+                    (line.product_id, line.product_uom_qty, line.price_unit, line.discount)
+                    for line in order.order_line
+                    if not line.is_delivery
+                ],
+            )
+            for order in wizard.order_ids.sorted("oms_channel_ref")
+        ]
+
+    def test_windows_code_pages_and_utf8_bom_import_the_same_orders(self):
+        summaries = {}
+        for encoding, texts in LOCAL_TEXTS.items():
+            with self.subTest(encoding=encoding):
+                wizard = self.import_file(local_csv(encoding), f"{encoding}.csv")
+
+                self.assertIn("2 order(s) created", wizard.result_html)
+                first, second = wizard.order_ids.sorted("oms_channel_ref")
+                self.assertEqual(first.oms_channel_ref, f"{texts['p']}-1")
+                self.assertEqual(first.partner_id.name, texts["name"])
+                self.assertEqual(second.partner_id.name, texts["name2"])
+                self.assertEqual(first.partner_shipping_id.city, texts["city"])
+                self.assertEqual(first.partner_shipping_id.street, texts["street"])
+                self.assertEqual(first.carrier_id, self.carrier)
+                self.assertEqual(first.order_line.filtered("is_delivery").price_unit, 4.9)
+                self.assertEqual(
+                    wizard.intake_ids.attachment_id.raw,
+                    local_csv(encoding),
+                    "the file is kept byte for byte",
+                )
+                summaries[encoding] = self.summary(wizard)
+        expected = [
+            (
+                "1",
+                datetime(2026, 11, 20, 10, 15),
+                1257.22,  # 2 x 9.90 - 10 %, 1 234.50, shipping 4.90
+                [(self.tee, 2, 9.9, 10), (self.mug, 1, 1234.5, 0)],
+            ),
+            ("2", datetime(2026, 11, 21), 3703.5, [(self.mug, 3, 1234.5, 0)]),
+        ]
+        for encoding, summary in summaries.items():
+            self.assertEqual(summary, expected, encoding)
+
+    def test_preview_shows_how_the_file_is_read_and_logs_nothing(self):
+        intake_count = self.env["oms.intake"].search_count([])
+        wizard = self.new_wizard(local_csv("windows-1251"), "ru.csv")
+        wizard.action_preview()
+
+        html = wizard.preview_html
+        self.assertIn("Encoding: <strong>Windows-1251 (Cyrillic)</strong> (detected)", html)
+        self.assertIn("Separator: <strong>Semicolon ( ; )</strong> (detected)", html)
+        self.assertIn("Decimal separator: <strong>Comma ( 9,90 )</strong>", html)
+        self.assertIn("3 row(s) below the header", html)
+        self.assertIn("<td>Иван Петров</td>", html)
+        self.assertIn("<td>1234.50</td>", html, "the price as it will be imported")
+        self.assertEqual(self.env["oms.intake"].search_count([]), intake_count)
+
+        # Choosing another encoding shows at once what it would read.
+        with Form(wizard) as form:
+            form.encoding = "windows-1252"
+            self.assertNotIn("Иван Петров", form.preview_html)
+            self.assertIn("Windows-1252 (Western European)</strong><", form.preview_html)
+            form.encoding = "auto"
+            form.decimal_separator = "dot"
+            self.assertIn("unit_price &#39;9,90&#39; is not a number", form.preview_html)
+        self.assertEqual(self.env["oms.intake"].search_count([]), intake_count)
+
+        wizard.write({"file": base64.b64encode(b"\x00\x01PK garbage"), "encoding": "utf-8"})
+        self.assertIn("ru.csv cannot be imported", wizard.preview_html)
+
+    def test_cells_are_data_escaped_wherever_shown(self):
+        content = (
+            "order_reference;customer_name;ship_street;ship_city;ship_country;sku;quantity;"
+            "unit_price\n"
+            'F-1;=HYPERLINK("http://x","<b>y</b>");@home;-5 apples;FR;OMS-T-TEE;1;9,90\n'
+        ).encode("windows-1252")
+        wizard = self.new_wizard(content, "formula.csv")
+        wizard.action_preview()
+        self.assertIn(
+            "=HYPERLINK(&#34;http://x&#34;,&#34;&lt;b&gt;y&lt;/b&gt;&#34;)", wizard.preview_html
+        )
+        self.assertNotIn("<b>y</b>", wizard.preview_html)
+
+        wizard.action_import()
+
+        order = wizard.order_ids
+        self.assertEqual(order.partner_id.name, '=HYPERLINK("http://x","<b>y</b>")')
+        self.assertEqual(order.partner_shipping_id.street, "@home")
+        self.assertEqual(order.partner_shipping_id.city, "-5 apples")
+
+    def test_options_are_kept_per_channel(self):
+        web_options = self.channel.read(["import_encoding", "import_decimal_separator"])
+        wizard = self.import_file(
+            local_csv("windows-1254"),
+            "tr.csv",
+            encoding="windows-1254",
+            separator="semicolon",
+            decimal_separator="comma",
+            thousands_separator="dot",
+            date_format="%d.%m.%Y",
+        )
+        self.assertEqual(len(wizard.order_ids), 2)
+
+        self.assertRecordValues(
+            self.csv_channel,
+            [
+                {
+                    "import_encoding": "windows-1254",
+                    "import_separator": "semicolon",
+                    "import_decimal_separator": "comma",
+                    "import_thousands_separator": "dot",
+                    "import_date_format": "%d.%m.%Y",
+                }
+            ],
+        )
+        self.assertEqual(
+            self.channel.read(["import_encoding", "import_decimal_separator"]), web_options
+        )
+        # The next import into the channel starts from them.
+        with Form(self.env["oms.order.import"].with_user(self.oms_user)) as form:
+            self.assertEqual((form.encoding, form.date_format), ("windows-1254", "%d.%m.%Y"))
+            form.channel_id = self.channel
+            self.assertEqual((form.encoding, form.date_format), ("auto", "auto"))
+
+    def test_only_oms_users_import_and_only_by_importing_change_the_options(self):
+        with self.assertRaises(AccessError):
+            self.env["oms.order.import"].with_user(self.sales_user).create(
+                {"channel_id": self.csv_channel.id, "file": base64.b64encode(ORDERS_CSV)}
+            )
+        wizard = self.new_wizard(ORDERS_CSV)
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.sales_user).action_import()
+        with self.assertRaises(AccessError):
+            self.csv_channel.with_user(self.oms_user).import_encoding = "windows-1251"
+        self.assertFalse(self.channel_orders())
 
 
 @tagged("post_install", "-at_install")

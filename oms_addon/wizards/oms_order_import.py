@@ -9,6 +9,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import tabular
+from ..lib import tabular_formats as formats
 from ..lib.canonical import Rejected
 
 TEMPLATE_FILENAME = "oms_orders_template.csv"
@@ -19,9 +20,12 @@ _ZIP_MAGIC = b"PK\x03\x04"
 class OmsOrderImport(models.TransientModel):
     """Import orders from a CSV or XLSX file, one row per order line.
 
-    Every order of the file, every bad row and an unreadable file are logged in the
-    intake log first (source "File Import"), like the messages of any channel; the
-    orders are then processed at once and the second step shows what came of each.
+    The file's encoding, separator, number and date formats are detected or chosen
+    (the channel keeps the last choice), and a preview shows its first rows as they
+    will be read. Every order of the file, every bad row and an unreadable file are
+    logged in the intake log first (source "File Import"), like the messages of any
+    channel; the orders are then processed at once and the last step shows what came
+    of each.
     """
 
     _name = "oms.order.import"
@@ -31,7 +35,7 @@ class OmsOrderImport(models.TransientModel):
     # Fields
     # ------------------------------------------------------------------
     state = fields.Selection(
-        [("upload", "Upload"), ("result", "Result")],
+        [("upload", "Upload"), ("preview", "Preview"), ("result", "Result")],
         default="upload",
         required=True,
         readonly=True,
@@ -44,8 +48,58 @@ class OmsOrderImport(models.TransientModel):
         help="The channel the orders of the file come from. A channel has one order per "
         "reference: importing a file again logs its orders as duplicates.",
     )
-    file = fields.Binary(help="A CSV (UTF-8) or XLSX file, one row per order line.")
+    file = fields.Binary(help="A CSV or XLSX file, one row per order line.")
     filename = fields.Char()
+    # How the file is read; "Detect" unless chosen, the channel's last choice first.
+    encoding = fields.Selection(
+        formats.ENCODINGS,
+        compute="_compute_reading_options",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="The encoding of a CSV file. Detect: a byte order mark, else UTF-8, else "
+        "the Windows code page the text looks like.",
+    )
+    separator = fields.Selection(
+        formats.SEPARATORS,
+        compute="_compute_reading_options",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="What separates the columns of a CSV file.",
+    )
+    decimal_separator = fields.Selection(
+        formats.DECIMAL_SEPARATORS,
+        compute="_compute_reading_options",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="The decimal mark of quantities, prices and amounts written as text.",
+    )
+    thousands_separator = fields.Selection(
+        formats.THOUSANDS_SEPARATORS,
+        compute="_compute_reading_options",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="What groups the thousands of numbers written as text; spaces always do.",
+    )
+    date_format = fields.Selection(
+        formats.DATE_FORMATS,
+        compute="_compute_reading_options",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="How date_order is written when it is text.",
+    )
+    preview_html = fields.Html(
+        string="Preview", compute="_compute_preview_html", sanitize=False, readonly=True
+    )
     template_file = fields.Binary(compute="_compute_template_file")
     intake_ids = fields.Many2many("oms.intake", string="Intake Records", readonly=True)
     order_ids = fields.Many2many("sale.order", string="Created Orders", readonly=True)
@@ -68,6 +122,32 @@ class OmsOrderImport(models.TransientModel):
     def _get_default_channel_domain(self):
         return [("channel_type", "=", "csv"), ("company_id", "in", self.env.companies.ids)]
 
+    @api.depends("channel_id")
+    def _compute_reading_options(self):
+        for wizard in self:
+            channel = wizard.channel_id
+            wizard.encoding = channel.import_encoding or formats.AUTO
+            wizard.separator = channel.import_separator or formats.AUTO
+            wizard.decimal_separator = channel.import_decimal_separator or formats.AUTO
+            wizard.thousands_separator = channel.import_thousands_separator or formats.AUTO
+            wizard.date_format = channel.import_date_format or formats.AUTO
+
+    @api.depends(
+        "state",
+        "file",
+        "filename",
+        "encoding",
+        "separator",
+        "decimal_separator",
+        "thousands_separator",
+        "date_format",
+    )
+    def _compute_preview_html(self):
+        for wizard in self:
+            wizard.preview_html = (
+                wizard._render_preview() if wizard.state == "preview" and wizard.file else False
+            )
+
     def _compute_template_file(self):
         template = base64.b64encode(tabular.template_csv())
         for wizard in self:
@@ -86,6 +166,15 @@ class OmsOrderImport(models.TransientModel):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    def action_preview(self):
+        """Show how the file will be read: the encoding, separator and formats
+        detected or chosen, and its first rows. Nothing is imported or logged."""
+        self.ensure_one()
+        if not self.file:
+            raise UserError(_("Choose the CSV or XLSX file to import."))
+        self.state = "preview"
+        return self._get_reopen_action()
+
     def action_import(self):
         """Import the file into the chosen channel and show the result.
 
@@ -102,7 +191,9 @@ class OmsOrderImport(models.TransientModel):
         content = base64.b64decode(self.file)
         filename = self.filename or "import.csv"
         try:
-            rows = tabular.read_rows(content, self._get_reading_name(content, filename))
+            table = tabular.read_table(
+                content, self._get_reading_name(content, filename), self._get_read_options()
+            )
         except Rejected as problem:
             intake_name = self._log_unreadable_file(content, filename, problem)
             raise UserError(
@@ -114,7 +205,8 @@ class OmsOrderImport(models.TransientModel):
                     intake=intake_name,
                 )
             ) from None
-        logged, row_errors = self._receive_rows(rows, content, filename)
+        logged, row_errors = self._receive_rows(table.rows, content, filename)
+        self._save_read_options()
         intakes = self.env["oms.intake"].union(*(intake for _numbers, intake in logged))
         # The user waits for the outcome: process now, as the intake job would.
         # sudo: with the job's rights (it creates customers), so that an order's outcome
@@ -153,6 +245,30 @@ class OmsOrderImport(models.TransientModel):
         # Without the log's default "needs attention" filter: the done ones too.
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # Reading options
+    # ------------------------------------------------------------------
+    def _get_read_options(self):
+        return tabular.ReadOptions.from_dict(self._prepare_read_options_vals(prefix=""))
+
+    def _prepare_read_options_vals(self, prefix="import_"):
+        """The reading options as chosen, as values of the wizard (no prefix) or of
+        the channel (``import_`` prefix)."""
+        return {
+            prefix + "encoding": self.encoding,
+            prefix + "separator": self.separator,
+            prefix + "decimal_separator": self.decimal_separator,
+            prefix + "thousands_separator": self.thousands_separator,
+            prefix + "date_format": self.date_format,
+        }
+
+    def _save_read_options(self):
+        """Keep the options of a file that could be read as the channel's next choice."""
+        self.channel_id.check_access("read")
+        # sudo: OMS users may not edit channels; the way their files are written is
+        # theirs to choose, and only these options are written.
+        self.channel_id.sudo().write(self._prepare_read_options_vals())
 
     # ------------------------------------------------------------------
     # Receiving
@@ -343,6 +459,68 @@ class OmsOrderImport(models.TransientModel):
                 [(str(error.row), error.message) for error in row_errors],
             )
         return html
+
+    def _render_preview(self):
+        """The options the file is read with and its first rows as read, or why it
+        cannot be read."""
+        content = base64.b64decode(self.with_context(bin_size=False).file)
+        filename = self.filename or "import.csv"
+        try:
+            preview = tabular.preview(
+                content, self._get_reading_name(content, filename), self._get_read_options()
+            )
+        except Rejected as problem:
+            return Markup('<div class="alert alert-danger" role="alert">%s</div>') % self.env._(
+                "%(file)s cannot be imported: %(problem)s", file=filename, problem=problem.message
+            )
+        return self._render_preview_options(preview) + self._render_preview_rows(preview)
+
+    def _render_preview_options(self, preview):
+        chosen = self._get_read_options()
+        labels = preview.options.labels()
+        names = {
+            "encoding": self.env._("Encoding"),
+            "separator": self.env._("Separator"),
+            "decimal_separator": self.env._("Decimal separator"),
+            "thousands_separator": self.env._("Thousands separator"),
+            "date_format": self.env._("Date format"),
+        }
+        items = Markup("").join(
+            Markup("<li>%s: <strong>%s</strong>%s</li>")
+            % (
+                label,
+                labels[name],
+                self.env._(" (detected)") if getattr(chosen, name) == formats.AUTO else "",
+            )
+            for name, label in names.items()
+            if getattr(preview.options, name)
+        )
+        return Markup(
+            '<div class="alert alert-info" role="status">%s<ul class="mb-0">%s</ul></div>'
+        ) % (
+            self.env._(
+                "%(file)s is read as follows (%(count)s row(s) below the header):",
+                file=self.filename or "import.csv",
+                count=preview.row_count,
+            ),
+            items,
+        )
+
+    def _render_preview_rows(self, preview):
+        html = Markup("<h5>%s</h5>") % self.env._(
+            "First %(count)s row(s), as they will be imported", count=len(preview.rows)
+        )
+        return html + _table(
+            [self.env._("Row"), *preview.columns, self.env._("Problems")],
+            [
+                (
+                    str(row["_row"]),
+                    *(row[column] or "" for column in preview.columns),
+                    " ".join(preview.problems.get(row["_row"], [])),
+                )
+                for row in preview.rows
+            ],
+        )
 
     def _get_reopen_action(self):
         return {
