@@ -142,6 +142,12 @@ class OmsIntake(models.Model):
             "note": order.get("note") or False,
             "order_line": lines,
         }
+        if intake and intake.version_id:
+            vals.update(
+                oms_intake_version_id=intake.version_id.id,
+                oms_corrected_by_id=intake.version_id.author_id.id,
+                oms_payment_from_correction=intake._payment_changed_by_correction(order),
+            )
         if order.get("date_order"):
             vals["date_order"] = order["date_order"]
         if channel.team_id:
