@@ -151,6 +151,23 @@ class OmsIntake(models.Model):
             )
             intake.can_correct = intake.can_retry
 
+    def init(self):
+        # Databases from before the received bytes were kept: the old text column
+        # "body" becomes the bytes (it held the message as text), once.
+        self.env.cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'oms_intake' AND column_name = 'body'"
+        )
+        if self.env.cr.rowcount:
+            self.env.cr.execute(
+                """
+                UPDATE oms_intake
+                   SET raw_body = convert_to(body, 'UTF8'),
+                       raw_size = octet_length(convert_to(body, 'UTF8'))
+                 WHERE raw_body IS NULL AND body IS NOT NULL
+                """
+            )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------

@@ -93,6 +93,19 @@ class TestIntakeProcessing(OmsCase):
         self.assertAlmostEqual(line.price_unit, 20.0, places=2)
         self.assertAlmostEqual(line.price_total, 24.0, places=2)
 
+    def test_analytic_distribution_models_still_apply(self):
+        # Processing skips the per-line lookup only when no model can apply.
+        plan = self.env["account.analytic.plan"].create({"name": "OMS Plan"})
+        account = self.env["account.analytic.account"].create(
+            {"name": "OMS Web", "plan_id": plan.id}
+        )
+        self.env["account.analytic.distribution.model"].create(
+            {"analytic_distribution": {str(account.id): 100}}
+        )
+        intake = self.receive(canonical_order("AN-1"))
+        line = intake.order_id.order_line.filtered(lambda line: line.product_id == self.tee)
+        self.assertEqual(line.analytic_distribution, {str(account.id): 100})
+
     def test_duplicate_reference_is_logged_not_created(self):
         first = self.receive(canonical_order("DUP-1"))
         again = self.receive(canonical_order("DUP-1"))

@@ -14,7 +14,7 @@ class TestIntakeCorrection(OmsCase):
     def correct(self, intake, user, change, note="fixed", retry=True):
         """Correct ``intake`` as ``user`` through the correction form."""
         action = intake.with_user(user).action_correct()
-        form = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        form = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
         form.body = change(form.body)
         form.note = note
         form.retry = retry
