@@ -34,6 +34,7 @@
         "views/oms_channel_views.xml",
         "views/oms_channel_import_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_intake_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/product_template_views.xml",

@@ -210,9 +210,57 @@ def test_parse_body_accepts_one_order_or_a_list():
     ]
 
 
-def test_parse_body_tolerates_a_bom():
+def test_parse_body_refuses_a_bom_which_network_json_must_not_have():
     raw = b"\xef\xbb\xbf" + '{"reference": "Café"}'.encode()
-    assert canonical.parse_body(raw) == [{"reference": "Café"}]
+    with pytest.raises(Rejected) as info:
+        canonical.parse_body(raw)
+    assert info.value.code == "byte_order_mark"
+    assert "EF BB BF" in info.value.message
+
+
+def test_decode_utf8_tolerates_a_bom_in_files():
+    raw = b"\xef\xbb\xbf" + "Café".encode()
+    assert canonical.decode_utf8(raw, "The file") == "Café"
+
+
+def test_parse_body_parts_keeps_each_order_as_sent():
+    raw = b'[ {"reference": "A"} ,\n{"reference":"B", "note": "caf\xc3\xa9"}]'
+    parts = canonical.parse_body_parts(raw)
+    assert [payload["reference"] for payload, _part in parts] == ["A", "B"]
+    assert [part for _payload, part in parts] == [
+        b'{"reference": "A"}',
+        b'{"reference":"B", "note": "caf\xc3\xa9"}',
+    ]
+    assert canonical.parse_body_parts(b' {"reference": "A"}\n') == [
+        ({"reference": "A"}, b' {"reference": "A"}\n')
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "fragment"),
+    [
+        (b'{"reference": "A\x00"}', "malformed_json", "control character"),
+        (b"\x00", "malformed_json", "Expecting value"),
+        (b"  ", "malformed_json", "empty"),
+        (b"[" * 100_000 + b"]" * 100_000, "malformed_json", "nested too deeply"),
+        (b'{"a": ' * 100_000 + b"1" + b"}" * 100_000, "malformed_json", "nested too deeply"),
+        (b'{"quantity": ' + b"9" * 10_000 + b"}", "malformed_json", "digits"),
+        (b'{"reference": "A", "reference": "B"}', "duplicate_key", '"reference" appears twice'),
+        (b'[{"x": {"k": 1, "k": 1}}]', "duplicate_key", '"k" appears twice'),
+    ],
+)
+def test_parse_body_rejects_hostile_bodies_with_a_reason(raw, code, fragment):
+    with pytest.raises(Rejected) as info:
+        canonical.parse_body(raw)
+    assert info.value.code == code
+    assert fragment in info.value.message
+
+
+def test_a_nul_character_in_a_text_is_rejected():
+    with pytest.raises(Rejected) as info:
+        canonical.normalize(make_order(reference="WEB\x001"))
+    assert info.value.code == "invalid_shape"
+    assert info.value.path == "reference"
 
 
 def test_parse_body_rejects_latin1_naming_the_byte_and_line():

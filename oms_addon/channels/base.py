@@ -16,14 +16,21 @@ class ChannelAdapter:
     channel_types = ()
 
     def split(self, raw: bytes) -> list[dict]:
-        return canonical.parse_body(raw)
+        return [payload for payload, _part in self.split_parts(raw)]
+
+    def split_parts(self, raw: bytes) -> list[tuple[dict, bytes]]:
+        """``split``, with each order's own bytes as received (see
+        ``canonical.parse_body_parts``)."""
+        return canonical.parse_body_parts(raw)
 
     def order_reference(self, payload: dict) -> str | None:
         """The channel's order reference, read before any validation (for dedup)."""
         reference = payload.get("reference") if isinstance(payload, dict) else None
         if reference is None:
             return None
-        return str(reference).strip()[:64] or None
+        # A NUL cannot be stored in a text column: shown escaped, the order is
+        # rejected for it by normalize().
+        return str(reference).replace("\x00", "\\x00").strip()[:64] or None
 
     def to_canonical(self, payload: dict) -> dict:
         return payload

@@ -10,11 +10,14 @@ import time
 from odoo import http
 from odoo.http import request
 
-from ..lib import signature
+from ..lib import canonical, signature
 
 _logger = logging.getLogger(__name__)
 
 BASE = "/oms/v1/channels/<string:code>/orders"
+# Bodies over the limit but within this many times it are still stored (and
+# refused); bigger ones are refused unread.
+READ_FACTOR = 4
 # Request headers kept on the intake (never Authorization: it holds the key).
 KEPT_HEADERS = (
     "Content-Type",
@@ -38,18 +41,32 @@ class IntakeApi(http.Controller):
         readonly=False,
     )
     def post_orders(self, code, **_kwargs):
-        """Accept one canonical order or a list of them: 202 with the intake ids."""
+        """Accept one canonical order or a list of them: 202 with the intake ids.
+
+        Every authenticated body is stored byte for byte before it is judged, the
+        hostile ones too (400 or 413 with the reason, and the intake id)."""
         limit = int(
             request.env["ir.config_parameter"]
             .sudo()
             .get_param("oms_addon.api_max_body_bytes", 2 * 1024 * 1024)
         )
         httprequest = request.httprequest
-        if (httprequest.content_length or 0) > limit:
-            return _error(413, "too_large", f"The body is over the limit of {limit} bytes.")
-        raw = httprequest.get_data()
-        if len(raw) > limit:
-            return _error(413, "too_large", f"The body is over the limit of {limit} bytes.")
+        # Up to READ_FACTOR times the limit is read, authenticated and stored (then
+        # refused with 413); beyond, the body is refused unread: it cannot be
+        # authenticated without reading it, and is not stored.
+        if (httprequest.content_length or 0) > limit * READ_FACTOR:
+            return _error(
+                413,
+                "too_large",
+                f"The body is over the limit of {limit} bytes (and too large to be stored).",
+            )
+        raw = httprequest.get_data()  # at most Odoo's max_content_length when chunked
+        if len(raw) > limit * READ_FACTOR:
+            return _error(
+                413,
+                "too_large",
+                f"The body is over the limit of {limit} bytes (and too large to be stored).",
+            )
         channel, refusal = _authenticate(code, raw)
         if refusal:
             return refusal
@@ -64,19 +81,31 @@ class IntakeApi(http.Controller):
         headers = {
             name: httprequest.headers[name] for name in KEPT_HEADERS if name in httprequest.headers
         }
-        intakes = intake_model._receive(
-            channel,
-            raw,
-            source="api",
-            headers=headers,
-            source_detail=f"POST from {httprequest.remote_addr}",
-            idempotency_key=key,
-            body_digest=digest,
-        )
-        status = 400 if all(i.state == "rejected" for i in intakes) else 202
+        common = {
+            "source": "api",
+            "headers": headers,
+            "source_detail": f"POST from {httprequest.remote_addr}",
+            "idempotency_key": key,
+            "body_digest": digest,
+        }
+        if len(raw) > limit:
+            intakes = intake_model._receive_rejected(
+                channel,
+                raw,
+                canonical.Rejected(
+                    "too_large",
+                    f"The body has {len(raw)} bytes, over the limit of {limit} bytes; it is "
+                    "kept as received. Send the orders in several requests.",
+                ),
+                **common,
+            )
+            status = 413
+        else:
+            intakes = intake_model._receive(channel, raw, **common)
+            status = 400 if all(i.state == "rejected" for i in intakes) else 202
         answer = {"accepted": sum(i.state != "rejected" for i in intakes)}
         answer["intakes"] = intakes._api_summary()
-        if status == 400:
+        if status != 202:
             answer["error"] = {"code": intakes[0].reason_code, "message": intakes[0].reason}
         if status == 202:
             intake_model._trigger_processing()

@@ -61,7 +61,10 @@ Each problem is an :class:`IntakeProblem` carrying a reason code. Only the first
 found is raised; shape problems are always found before business problems.
 
 * Rejected, the message cannot be read and the sender must fix it:
-  ``not_utf8``, ``malformed_json``, ``invalid_shape``.
+  ``not_utf8``, ``byte_order_mark``, ``malformed_json`` (also: empty, nested too deeply,
+  an integer of more than 4,300 digits), ``duplicate_key`` (a key twice in one object:
+  which value is meant cannot be guessed, so neither is kept silently),
+  ``invalid_shape`` (also: a text holding a NUL character).
 * Quarantined, the order is readable and a person can fix it:
   ``invalid_currency``, ``missing_address_field``, ``invalid_quantity``,
   ``invalid_discount``, ``totals_mismatch``.
@@ -71,6 +74,7 @@ import hashlib
 import json
 import math
 import re
+import sys
 from datetime import datetime
 
 ORDER_KEYS = (
@@ -123,7 +127,13 @@ PAYMENT_STATUSES = {
 }
 FLAG_KEYS = ("vip", "gift", "priority")
 REFERENCE_MAX_LENGTH = 64
-REJECTED_CODES = ("not_utf8", "malformed_json", "invalid_shape")
+REJECTED_CODES = (
+    "not_utf8",
+    "byte_order_mark",
+    "malformed_json",
+    "duplicate_key",
+    "invalid_shape",
+)
 QUARANTINED_CODES = (
     "invalid_currency",
     "missing_address_field",
@@ -135,6 +145,7 @@ QUARANTINED_CODES = (
 _BOM = b"\xef\xbb\xbf"
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
+_SPACE_RE = re.compile(r"[ \t\n\r]*")
 _BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 # Rounding allowance between a declared subtotal and the lines, per line.
 _SUBTOTAL_TOLERANCE = 0.01
@@ -206,12 +217,40 @@ def decode_utf8(raw: bytes, source: str = "The body") -> str:
 def parse_body(raw: bytes) -> list[dict]:
     """Read an intake body: one order object or a non-empty list of order objects.
 
-    Raises ``Rejected`` with ``not_utf8``, ``malformed_json`` or ``invalid_shape``.
-    The orders are returned as sent; run :func:`normalize` on each.
+    Raises ``Rejected`` with ``not_utf8``, ``byte_order_mark``, ``malformed_json``,
+    ``duplicate_key`` or ``invalid_shape``. The orders are returned as sent; run
+    :func:`normalize` on each.
     """
+    return [payload for payload, _part in parse_body_parts(raw)]
+
+
+def parse_body_parts(raw: bytes) -> list[tuple[dict, bytes]]:
+    """Like :func:`parse_body`, with each order's bytes exactly as received: the
+    whole body for one order, the element's own bytes for each order of a list."""
+    if raw.startswith(_BOM):
+        raise Rejected(
+            "byte_order_mark",
+            "The body starts with a UTF-8 byte order mark (bytes EF BB BF): JSON sent over "
+            "the network must not have one (RFC 8259, section 8.1). Send it without.",
+        )
     text = decode_utf8(raw)
+    if not text.strip():
+        raise Rejected(
+            "malformed_json",
+            "The body is empty (line 1, column 1): send one order object or a list of them.",
+        )
+    data = _loads(text)
+    orders = _order_list(data)
+    if not isinstance(data, list):
+        return [(data, raw)]
+    if len(data) == 1:
+        return [(data[0], raw)]
+    return list(zip(orders, _element_bytes(text), strict=True))
+
+
+def _loads(text):
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise Rejected(
             "malformed_json",
@@ -223,9 +262,46 @@ def parse_body(raw: bytes) -> list[dict]:
         ) from None
     except ValueError:  # an integer beyond Python's digit limit
         raise Rejected(
-            "malformed_json", "The body is not usable JSON: a number has too many digits."
+            "malformed_json",
+            "The body is not usable JSON: a number has more than "
+            f"{sys.get_int_max_str_digits()} digits.",
         ) from None
-    return _order_list(data)
+
+
+def _element_bytes(text):
+    """The UTF-8 bytes of each element of the JSON list ``text``, as written. The
+    text was decoded strictly from UTF-8, so encoding a slice gives the bytes sent."""
+    index = _skip_space(text, 0) + 1  # past "["
+    parts = []
+    while True:
+        index = _skip_space(text, index)
+        _value, end = _DECODER.raw_decode(text, index)
+        parts.append(text[index:end].encode("utf-8"))
+        index = _skip_space(text, end)
+        if text[index] == "]":
+            return parts
+        index += 1  # past ","
+
+
+def _skip_space(text, index):
+    return _SPACE_RE.match(text, index).end()
+
+
+def _unique_keys(pairs):
+    """``object_pairs_hook``: json keeps the last of duplicate keys silently."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise Rejected(
+                    "duplicate_key",
+                    f"The key {_show(key)} appears twice in one object of the body: which "
+                    "value is meant cannot be told, so the message is not read. Send each "
+                    "key once.",
+                )
+            seen.add(key)
+    return data
 
 
 def normalize(data: dict) -> dict:
@@ -238,6 +314,14 @@ def normalize(data: dict) -> dict:
     _fill_defaults(order)
     _check_order(order)
     return order
+
+
+def payment_of(data: dict) -> dict:
+    """The payment of an order as sent (not normalized): status and amount read as
+    :func:`normalize` reads them; ``Rejected`` when unreadable."""
+    if not isinstance(data, dict):
+        raise Rejected("invalid_shape", f"An order must be a JSON object, got {_describe(data)}.")
+    return _read_payment(data.get("payment"))
 
 
 def line_subtotal(line: dict) -> float:
@@ -263,6 +347,9 @@ def order_fingerprint(order: dict) -> str:
 
 def _reject_constant(name):
     raise Rejected("malformed_json", f"The body is not valid JSON: {name} is not a JSON number.")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
 
 
 def _order_list(data):
@@ -561,6 +648,11 @@ def _text(value, path, required=False):
         if required:
             raise _missing(path)
         return None
+    if "\x00" in value:
+        # PostgreSQL text cannot hold it, and no name or address has one.
+        raise Rejected(
+            "invalid_shape", f"{path} holds a NUL character (\\u0000): {_show(value)}.", path
+        )
     return value
 
 

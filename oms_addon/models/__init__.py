@@ -5,6 +5,7 @@ from . import oms_hold_substitution
 from . import oms_hold_type
 from . import oms_intake
 from . import oms_intake_order_values
+from . import oms_intake_version
 from . import oms_sourcing_decision
 from . import oms_sourcing_rule
 from . import delivery_carrier
@@ -13,5 +14,6 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_preprocess
 from . import sale_order_sourcing
+from . import sale_order_intake
 from . import sale_order_line
 from . import stock_picking

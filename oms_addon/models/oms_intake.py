@@ -29,9 +29,12 @@ SOURCES = [
 ]
 # Processing retries failed messages after 1, 2, 4, 8 and 16 minutes, then stops.
 MAX_ATTEMPTS = 5
-# What an OMS user may change by hand: the message, to correct it before a retry.
-# Everything else changes through the processing methods only.
-USER_WRITABLE_FIELDS = {"body"}
+
+
+def readable_text(raw):
+    """Bytes as text for people: what is not UTF-8 shown as \\xNN, NUL as \\x00
+    (PostgreSQL text cannot hold it)."""
+    return raw.decode("utf-8", errors="backslashreplace").replace("\x00", "\\x00")
 
 
 class OmsIntake(models.Model):
@@ -62,7 +65,35 @@ class OmsIntake(models.Model):
     )
     reason_code = fields.Char(readonly=True, index=True)
     reason = fields.Text(readonly=True, help="Why the message is not an order yet.")
-    body = fields.Text(help="What the channel sent, as received. Can be corrected before a retry.")
+    raw_body = fields.Binary(
+        string="Received Bytes",
+        attachment=False,
+        readonly=True,
+        help="The bytes the channel sent, exactly as received, whatever they hold.",
+    )
+    raw_size = fields.Integer(string="Size (bytes)", readonly=True)
+    body = fields.Text(
+        string="Received Message",
+        compute="_compute_body",
+        help="The received bytes as text: bytes that are not UTF-8 are shown as \\xNN, "
+        "a NUL as \\x00. The bytes themselves are kept as received.",
+    )
+    version_ids = fields.One2many(
+        "oms.intake.version", "intake_id", string="Corrections", readonly=True
+    )
+    version_id = fields.Many2one(
+        "oms.intake.version",
+        string="Current Correction",
+        readonly=True,
+        help="The latest correction: processing reads it instead of the received message.",
+    )
+    current_body = fields.Text(
+        string="Message Processed",
+        compute="_compute_current_body",
+        help="What processing reads: the latest correction, or the received message.",
+    )
+    retried_by_id = fields.Many2one("res.users", string="Last Retried By", readonly=True)
+    retried_at = fields.Datetime(string="Last Retried On", readonly=True)
     headers = fields.Text(readonly=True, help="The request headers that matter, as JSON.")
     received_at = fields.Datetime(
         required=True, default=fields.Datetime.now, readonly=True, index=True
@@ -85,6 +116,7 @@ class OmsIntake(models.Model):
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True, index=True)
     can_retry = fields.Boolean(compute="_compute_can_retry")
+    can_correct = fields.Boolean(compute="_compute_can_retry")
 
     # ------------------------------------------------------------------
     # Computes
@@ -97,46 +129,155 @@ class OmsIntake(models.Model):
                 intake.external_ref or intake.id or _("new"),
             )
 
+    @api.depends("raw_body")
+    def _compute_body(self):
+        for intake in self:
+            intake.body = readable_text(intake.raw_body or b"")
+
+    @api.depends("raw_body", "version_id.body")
+    def _compute_current_body(self):
+        for intake in self:
+            intake.current_body = intake.version_id.body or intake.body
+
     @api.depends("state", "source")
+    @api.depends_context("uid")
     def _compute_can_retry(self):
+        may = self.env.su or self.env.user.has_group("oms_addon.group_oms_user")
         for intake in self:
             # A file's rejected rows are not an order: fix the file and import it again.
-            intake.can_retry = intake.state in ("quarantined", "failed") or (
-                intake.state == "rejected" and intake.source != "file"
+            intake.can_retry = may and (
+                intake.state in ("quarantined", "failed")
+                or (intake.state == "rejected" and intake.source != "file")
+            )
+            intake.can_correct = intake.can_retry
+
+    def init(self):
+        # Databases from before the received bytes were kept: the old text column
+        # "body" becomes the bytes (it held the message as text), once.
+        self.env.cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'oms_intake' AND column_name = 'body'"
+        )
+        if self.env.cr.rowcount:
+            self.env.cr.execute(
+                """
+                UPDATE oms_intake
+                   SET raw_body = convert_to(body, 'UTF8'),
+                       raw_size = octet_length(convert_to(body, 'UTF8'))
+                 WHERE raw_body IS NULL AND body IS NOT NULL
+                """
             )
 
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if (
-            not self.env.su
-            and set(vals) - USER_WRITABLE_FIELDS
-            and not self.env.user.has_group("oms_addon.group_oms_manager")
-        ):
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
             raise AccessError(
-                _("Only the message itself can be corrected by hand; use Retry to process it.")
+                _("Intake records are made by the channels and the import only, as received.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # The log of what was received: its state and message change only through
+        # the methods below (receiving, processing, action_retry, action_correct),
+        # which check who may and record who did; a manager is no exception.
+        if not self.env.su:
+            raise AccessError(
+                _(
+                    "An intake record changes only through its buttons: Correct records a "
+                    "new version of the message, Retry processes it again."
+                )
             )
         return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            raise AccessError(_("An intake record is the log of what was received: it stays."))
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_retry(self):
-        """Process again after the cause was fixed (product created, body corrected)."""
-        if not all(self.mapped("can_retry")):
-            raise UserError(
-                _(
-                    "Only quarantined, failed or rejected API messages can be retried; "
-                    "for rows of a file, correct the file and import it again."
-                )
-            )
+        """Process again after the cause was fixed (product created, message
+        corrected); an OMS user's action, recorded with who and when."""
+        self._check_may_change(_("retry"))
         self.message_post(body=_("Retried by %s.", self.env.user.name))
-        # sudo: the state change and creating the customer and the order are the
-        # job's work, whatever the rights of the person who asked for the retry.
-        self.sudo().write({"state": "received", "attempts": 0, "next_attempt_at": False})
+        # sudo: the caller's right was checked just above; the state change and
+        # creating the customer and the order are the job's work.
+        self.sudo().write(
+            {
+                "state": "received",
+                "attempts": 0,
+                "next_attempt_at": False,
+                "retried_by_id": self.env.user.id,
+                "retried_at": fields.Datetime.now(),
+            }
+        )
         self.sudo()._process()
         return True
+
+    def action_correct(self):
+        """Open the correction form: the corrected text becomes a new version of the
+        message; the received bytes stay as they are."""
+        self.ensure_one()
+        self._check_may_change(_("correct"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Correct the Message"),
+            "res_model": "oms.intake.correct",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_intake_id": self.id, "default_body": self.current_body},
+        }
+
+    def _check_may_change(self, what):
+        """Raise unless the user may retry or correct these messages."""
+        self.check_access("write")
+        if not all(self.mapped("can_retry")):
+            if not (self.env.su or self.env.user.has_group("oms_addon.group_oms_user")):
+                raise AccessError(_("Only OMS users may %s intake messages.", what))
+            raise UserError(
+                _(
+                    "Only quarantined, failed or rejected API messages can be corrected or "
+                    "retried; for rows of a file, correct the file and import it again."
+                )
+            )
+
+    def _add_version(self, body, note=False):
+        """Record ``body`` as the new version of this message, by the current user,
+        and make processing read it. Called by the correction form."""
+        self.ensure_one()
+        self._check_may_change(_("correct"))
+        if "\x00" in body:
+            raise UserError(_("A corrected message cannot hold a NUL character."))
+        # sudo: versions are history, written only here, after the check above.
+        version = (
+            self.env["oms.intake.version"]
+            .sudo()
+            .create(
+                {
+                    "intake_id": self.id,
+                    "body": body,
+                    "note": note,
+                    "author_id": self.env.user.id,
+                    "sequence": len(self.version_ids) + 1,
+                }
+            )
+        )
+        self.sudo().version_id = version
+        self.message_post(
+            body=_(
+                "Message corrected by %(who)s (version %(number)s)%(note)s. The received "
+                "message is kept as it was.",
+                who=self.env.user.name,
+                number=version.sequence,
+                note=": %s" % note if note else "",
+            )
+        )
+        return version
 
     def action_open_order(self):
         self.ensure_one()
@@ -153,52 +294,88 @@ class OmsIntake(models.Model):
     @api.model
     def _receive(self, channel, raw, **common):
         """Store what ``channel`` sent, before anything else, and return the intake
-        records: one per order the message holds, or one rejected record with the
-        raw body when it cannot be read. Processing happens later (``_trigger_processing``).
+        records: one per order the message holds, or one rejected record when it
+        cannot be read. Processing happens later (``_trigger_processing``).
 
         ``common``: source, source_detail, headers (dict), idempotency_key,
         body_digest, attachment_id.
         """
-        try:
-            payloads = channel._get_adapter().split(raw)
-        except canonical.IntakeProblem as problem:
-            return self._receive_rejected(
-                channel, raw.decode("utf-8", errors="backslashreplace"), problem, **common
-            )
-        if len(payloads) == 1:
-            return self._receive_payloads(
-                channel, payloads, bodies=[raw.decode("utf-8-sig")], **common
-            )
-        return self._receive_payloads(channel, payloads, **common)
+        return self._receive_many(channel, [raw], **common)
+
+    @api.model
+    def _receive_many(self, channel, raws, **common):
+        """``_receive`` for several messages at once (``raws``: bytes each), stored
+        with one INSERT: every message is kept byte for byte, each order of a list
+        with its own bytes as they appear in it. The ``common`` values apply to all."""
+        adapter = channel._get_adapter()
+        base = self._prepare_intake_vals(channel, **common)
+        now = fields.Datetime.now()
+        vals_list = []
+        for raw in raws:
+            try:
+                parts = adapter.split_parts(raw)
+            except canonical.IntakeProblem as problem:
+                vals_list.append(self._prepare_rejected_vals(base, raw, problem, now))
+                continue
+            for payload, part in parts:
+                vals_list.append(
+                    dict(
+                        base,
+                        raw_body=part,
+                        raw_size=len(part),
+                        external_ref=adapter.order_reference(payload),
+                    )
+                )
+        return self._store(vals_list)
 
     @api.model
     def _receive_payloads(self, channel, payloads, bodies=None, **common):
-        """Store one intake per order ``payloads`` (dicts in the channel's format);
-        ``bodies`` are their texts as received, dumped from the payloads if not given."""
+        """Store one intake per order ``payloads`` (dicts in the channel's format,
+        built from a file's rows); their bytes are the payloads dumped as JSON, or
+        ``bodies``. The file itself is the attachment."""
         adapter = channel._get_adapter()
         if bodies is None:
             bodies = [json.dumps(payload, ensure_ascii=False, indent=1) for payload in payloads]
-        vals = self._prepare_intake_vals(channel, **common)
-        return self.with_context(tracking_disable=True).create(
-            [
-                dict(vals, body=body, external_ref=adapter.order_reference(payload))
-                for body, payload in zip(bodies, payloads, strict=True)
-            ]
-        )
+        base = self._prepare_intake_vals(channel, **common)
+        vals_list = []
+        for body, payload in zip(bodies, payloads, strict=True):
+            raw = _as_bytes(body)
+            vals_list.append(
+                dict(
+                    base,
+                    raw_body=raw,
+                    raw_size=len(raw),
+                    external_ref=adapter.order_reference(payload),
+                )
+            )
+        return self._store(vals_list)
 
     @api.model
     def _receive_rejected(self, channel, body, problem, external_ref=None, **common):
-        """Store a message that cannot be read, with why, so that nothing is lost."""
-        vals = self._prepare_intake_vals(channel, **common)
-        vals.update(
-            body=body,
-            external_ref=external_ref,
+        """Store a message that cannot be read (bytes, or text made from a file's
+        rows), with why, so that nothing is lost."""
+        base = self._prepare_intake_vals(channel, **common)
+        vals = self._prepare_rejected_vals(base, _as_bytes(body), problem)
+        vals["external_ref"] = external_ref
+        return self._store([vals])
+
+    @api.model
+    def _prepare_rejected_vals(self, base, raw, problem, now=None):
+        return dict(
+            base,
+            raw_body=raw,
+            raw_size=len(raw),
             state="rejected",
             reason_code=problem.code,
             reason=problem.message,
-            processed_at=fields.Datetime.now(),
+            processed_at=now or fields.Datetime.now(),
         )
-        return self.with_context(tracking_disable=True).create(vals)
+
+    @api.model
+    def _store(self, vals_list):
+        # sudo: the callers (the API after authentication, the import wizard) store
+        # what they received; nobody writes intake records by hand.
+        return self.sudo().with_context(tracking_disable=True).create(vals_list).sudo(self.env.su)
 
     @api.model
     def _prepare_intake_vals(
@@ -311,7 +488,7 @@ class OmsIntake(models.Model):
         parsed = {}
         for intake in self:
             try:
-                payloads = adapter.split((intake.body or "").encode())
+                payloads = adapter.split(intake._current_bytes())
                 if len(payloads) != 1:
                     raise canonical.Rejected(
                         "invalid_shape", "An intake message must hold exactly one order."
@@ -320,6 +497,28 @@ class OmsIntake(models.Model):
             except canonical.IntakeProblem as problem:
                 intake._set_outcome(problem.kind, problem.code, problem.message)
         return parsed
+
+    def _current_bytes(self):
+        """What processing reads: the latest correction, or the bytes received."""
+        if self.version_id:
+            return self.version_id.body.encode()
+        return self.raw_body or b""
+
+    def _payment_changed_by_correction(self, order):
+        """Whether the payment of the normalized ``order`` (read from the latest
+        correction) differs from what the channel sent, or the channel's message
+        cannot tell."""
+        self.ensure_one()
+        if not self.version_id:
+            return False
+        adapter = self.channel_id._get_adapter()
+        try:
+            (payload,) = adapter.split(self.raw_body or b"")
+            sent = canonical.payment_of(adapter.to_canonical(payload))
+        except (canonical.IntakeProblem, ValueError):
+            return True
+        corrected = order["payment"]
+        return sent["status"] != corrected["status"] or sent["amount"] != corrected["amount"]
 
     def _split_duplicates(self, channel, parsed):
         """({intake: order} to create, [(intake, first intake of the same order)]).
@@ -448,6 +647,26 @@ class OmsIntake(models.Model):
         if order:
             vals["order_id"] = order.id
         self.write(vals)
+        if state == "done" and order and self.version_id:
+            self._note_correction_on(order)
+
+    def _note_correction_on(self, order):
+        """Say on the order that it was made from a corrected message, by whom."""
+        version = self.version_id
+        body = _(
+            "Created from a correction of the channel's message by %(who)s on %(when)s "
+            "(version %(number)s of intake %(intake)s); the message as received is kept "
+            "on the intake.",
+            who=version.author_id.name,
+            when=fields.Datetime.to_string(version.create_date),
+            number=version.sequence,
+            intake=self.display_name,
+        )
+        if order.oms_payment_from_correction:
+            body += " " + _(
+                "The correction changed the payment: it is held until an OMS manager releases it."
+            )
+        order.message_post(body=body)
 
     def _set_failed(self, error):
         attempts = self.attempts + 1
@@ -491,3 +710,9 @@ class OmsIntake(models.Model):
             }
             for intake in self
         ]
+
+
+def _as_bytes(body):
+    if isinstance(body, bytes):
+        return body
+    return (body or "").encode("utf-8", errors="backslashreplace")

@@ -8,6 +8,7 @@ from odoo import Command, api, models
 from odoo.tools import float_is_zero
 
 from ..lib.canonical import Quarantined
+from .res_partner import ADDRESS_FIELDS
 
 
 class OmsIntake(models.Model):
@@ -31,7 +32,8 @@ class OmsIntake(models.Model):
         products = self.env["product.product"].search_fetch(
             product_domain
             + ["|", ("default_code", "in", list(skus)), ("barcode", "in", list(barcodes))],
-            ["default_code", "barcode", "uom_id", "display_name", "taxes_id"],
+            # weight: the shipping weight of each order is computed when it is created.
+            ["default_code", "barcode", "uom_id", "display_name", "taxes_id", "weight"],
         )
         by_sku, by_barcode = {}, {}
         for product in products:
@@ -63,6 +65,8 @@ class OmsIntake(models.Model):
         for carrier in carriers:
             for key in carrier._oms_method_keys():
                 carriers_by_method.setdefault(key, carrier)
+        partners = self.env["res.partner"]._oms_prefetch_customers(orders, channel)
+        self._prefetch_addresses(partners.values())
         return {
             "channel": channel,
             "by_sku": by_sku,
@@ -72,8 +76,28 @@ class OmsIntake(models.Model):
             "states": {(s.country_id.code, s.code): s for s in states},
             "carriers": carriers_by_method,
             "pricelists": {},
-            "partners": self.env["res.partner"]._oms_prefetch_customers(orders, channel),
+            "partners": partners,
+            "no_analytic_model": not self._has_analytic_models(channel.company_id),
         }
+
+    @api.model
+    def _has_analytic_models(self, company):
+        """Whether an analytic distribution model may apply to the company's lines:
+        when none can, the lines need not look for one each (one query per line)."""
+        return bool(
+            self.env["account.analytic.distribution.model"].search_count(
+                [("company_id", "in", [False, company.id])], limit=1
+            )
+        )
+
+    @api.model
+    def _prefetch_addresses(self, customers):
+        """Read the addresses of the known customers and of their contacts at once,
+        rather than one customer at a time when each order's address is matched."""
+        customers = self.env["res.partner"].union(*customers)
+        (customers | customers.child_ids).fetch(
+            [*ADDRESS_FIELDS, "country_id", "state_id", "type", "child_ids"]
+        )
 
     @api.model
     def _check_order(self, order, channel, cache):
@@ -142,6 +166,12 @@ class OmsIntake(models.Model):
             "note": order.get("note") or False,
             "order_line": lines,
         }
+        if intake and intake.version_id:
+            vals.update(
+                oms_intake_version_id=intake.version_id.id,
+                oms_corrected_by_id=intake.version_id.author_id.id,
+                oms_payment_from_correction=intake._payment_changed_by_correction(order),
+            )
         if order.get("date_order"):
             vals["date_order"] = order["date_order"]
         if channel.team_id:
@@ -235,6 +265,9 @@ class OmsIntake(models.Model):
             "price_unit": self._price_unit(product, line, channel),
             "discount": line.get("discount") or 0.0,
         }
+        if cache.get("no_analytic_model"):
+            # What the line's compute would find: no distribution model applies.
+            vals["analytic_distribution"] = False
         if line.get("name"):
             vals["name"] = line["name"]
         return vals

@@ -2,6 +2,7 @@ from . import test_security
 from . import test_ui
 from . import test_intake
 from . import test_intake_api
+from . import test_intake_correction
 from . import test_intake_concurrency
 from . import test_order_import
 from . import test_export_formula

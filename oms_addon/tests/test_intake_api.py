@@ -23,11 +23,13 @@ class TestIntakeApi(HttpCase, OmsCase):
             ),
         }
         sent.update(headers or {})
-        return self.url_open(
-            "/oms/v1/channels/%s/orders" % channel.code,
+        # Not url_open: it sends a GET when the body is empty.
+        return self.opener.post(
+            self.base_url() + "/oms/v1/channels/%s/orders" % channel.code,
             data=body,
             headers=sent,
             allow_redirects=False,
+            timeout=30,
         )
 
     def get_status(self, reference, channel=None):
@@ -130,13 +132,65 @@ class TestIntakeApi(HttpCase, OmsCase):
                 self.assertEqual(answer["error"]["code"], code)
                 intake = self.env["oms.intake"].browse(answer["intakes"][0]["id"])
                 self.assertEqual(intake.state, "rejected")
-                self.assertTrue(intake.body)
+                self.assertEqual(intake.raw_body, raw)
 
-    def test_too_large_is_413(self):
+    def test_hostile_bodies_get_4xx_and_are_stored_byte_for_byte(self):
+        self.env["ir.config_parameter"].set_param("oms_addon.api_max_body_bytes", "300000")
+        order = as_body(canonical_order("HOSTILE"))
+        cases = {
+            "NUL byte": (order.replace(b"HOSTILE", b"HOST\x00ILE"), 400, "malformed_json"),
+            "invalid UTF-8": (order.replace(b"Jane", b"J\xe9\xff"), 400, "not_utf8"),
+            "UTF-8 BOM": (b"\xef\xbb\xbf" + order, 400, "byte_order_mark"),
+            "empty body": (b"", 400, "malformed_json"),
+            "nested 100,000 deep": (b"[" * 100_000 + b"]" * 100_000, 400, "malformed_json"),
+            "duplicate keys": (
+                b'{"reference": "DUP-KEY", ' + order[1:],
+                400,
+                "duplicate_key",
+            ),
+            "10,000 digits": (
+                order.replace(b'"quantity": 2', b'"quantity": ' + b"9" * 10_000),
+                400,
+                "malformed_json",
+            ),
+            "one byte over the limit": (
+                b" " * (300_000 - len(order) + 1) + order,
+                413,
+                "too_large",
+            ),
+        }
+        for case, (raw, status, code) in cases.items():
+            with self.subTest(case=case):
+                response = self.post(raw)
+                self.assertEqual(response.status_code, status, response.text)
+                answer = response.json()
+                self.assertEqual(answer["error"]["code"], code, answer)
+                self.assertTrue(answer["error"]["message"])
+                (summary,) = answer["intakes"]
+                intake = self.env["oms.intake"].browse(summary["id"])
+                self.assertEqual(intake.state, "rejected")
+                self.assertEqual(intake.reason_code, code)
+                self.assertEqual(intake.raw_body or b"", raw, "stored byte for byte")
+                self.assertEqual(intake.raw_size, len(raw))
+                self.assertEqual(intake.body_digest, signature.body_digest(raw))
+        self.assertFalse(self.orders("HOSTILE") | self.orders("DUP-KEY"))
+
+    def test_too_large_is_413_and_kept(self):
         self.env["ir.config_parameter"].set_param("oms_addon.api_max_body_bytes", "1000")
-        response = self.post(as_body(canonical_order("BIG", note="x" * 2000)))
+        raw = as_body(canonical_order("BIG", note="x" * 2000))
+        response = self.post(raw)
+        self.assertEqual(response.status_code, 413)
+        answer = response.json()
+        self.assertEqual(answer["error"]["code"], "too_large")
+        self.assertEqual(self.env["oms.intake"].browse(answer["intakes"][0]["id"]).raw_body, raw)
+
+    def test_far_too_large_is_refused_unread(self):
+        self.env["ir.config_parameter"].set_param("oms_addon.api_max_body_bytes", "100")
+        before = self.env["oms.intake"].search_count([])
+        response = self.post(b"x" * 401)
         self.assertEqual(response.status_code, 413)
         self.assertEqual(response.json()["error"]["code"], "too_large")
+        self.assertEqual(self.env["oms.intake"].search_count([]), before)
 
     def test_idempotency_key_replays_or_conflicts(self):
         body = as_body(canonical_order("IDEM-1"))
