@@ -1,5 +1,6 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
 import json
 import logging
 from datetime import timedelta
@@ -69,7 +70,9 @@ class OmsIntake(models.Model):
         string="Received Bytes",
         attachment=False,
         readonly=True,
-        help="The bytes the channel sent, exactly as received, whatever they hold.",
+        help="The bytes the channel sent, exactly as received, whatever they hold "
+        "(base64, as every Odoo binary field: downloadable, readable over RPC; "
+        "``_received_bytes()`` gives them back).",
     )
     raw_size = fields.Integer(string="Size (bytes)", readonly=True)
     body = fields.Text(
@@ -132,7 +135,7 @@ class OmsIntake(models.Model):
     @api.depends("raw_body")
     def _compute_body(self):
         for intake in self:
-            intake.body = readable_text(intake.raw_body or b"")
+            intake.body = readable_text(intake._received_bytes())
 
     @api.depends("raw_body", "version_id.body")
     def _compute_current_body(self):
@@ -162,7 +165,7 @@ class OmsIntake(models.Model):
             self.env.cr.execute(
                 """
                 UPDATE oms_intake
-                   SET raw_body = convert_to(body, 'UTF8'),
+                   SET raw_body = convert_to(encode(convert_to(body, 'UTF8'), 'base64'), 'UTF8'),
                        raw_size = octet_length(convert_to(body, 'UTF8'))
                  WHERE raw_body IS NULL AND body IS NOT NULL
                 """
@@ -321,7 +324,7 @@ class OmsIntake(models.Model):
                 vals_list.append(
                     dict(
                         base,
-                        raw_body=part,
+                        raw_body=base64.b64encode(part),
                         raw_size=len(part),
                         external_ref=adapter.order_reference(payload),
                     )
@@ -343,7 +346,7 @@ class OmsIntake(models.Model):
             vals_list.append(
                 dict(
                     base,
-                    raw_body=raw,
+                    raw_body=base64.b64encode(raw),
                     raw_size=len(raw),
                     external_ref=adapter.order_reference(payload),
                 )
@@ -363,7 +366,7 @@ class OmsIntake(models.Model):
     def _prepare_rejected_vals(self, base, raw, problem, now=None):
         return dict(
             base,
-            raw_body=raw,
+            raw_body=base64.b64encode(raw),
             raw_size=len(raw),
             state="rejected",
             reason_code=problem.code,
@@ -498,11 +501,18 @@ class OmsIntake(models.Model):
                 intake._set_outcome(problem.kind, problem.code, problem.message)
         return parsed
 
+    def _received_bytes(self):
+        """The bytes the channel sent, exactly as received."""
+        self.ensure_one()
+        # The web client reads with bin_size, which gives binary fields as sizes.
+        raw = self.with_context(bin_size=False, bin_size_raw_body=False).raw_body
+        return base64.b64decode(raw or b"")
+
     def _current_bytes(self):
         """What processing reads: the latest correction, or the bytes received."""
         if self.version_id:
             return self.version_id.body.encode()
-        return self.raw_body or b""
+        return self._received_bytes()
 
     def _payment_changed_by_correction(self, order):
         """Whether the payment of the normalized ``order`` (read from the latest
@@ -513,7 +523,7 @@ class OmsIntake(models.Model):
             return False
         adapter = self.channel_id._get_adapter()
         try:
-            (payload,) = adapter.split(self.raw_body or b"")
+            (payload,) = adapter.split(self._received_bytes())
             sent = canonical.payment_of(adapter.to_canonical(payload))
         except (canonical.IntakeProblem, ValueError):
             return True

@@ -1,5 +1,6 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
 import json
 import time
 
@@ -132,7 +133,7 @@ class TestIntakeApi(HttpCase, OmsCase):
                 self.assertEqual(answer["error"]["code"], code)
                 intake = self.env["oms.intake"].browse(answer["intakes"][0]["id"])
                 self.assertEqual(intake.state, "rejected")
-                self.assertEqual(intake.raw_body, raw)
+                self.assertEqual(intake._received_bytes(), raw)
 
     def test_hostile_bodies_get_4xx_and_are_stored_byte_for_byte(self):
         self.env["ir.config_parameter"].set_param("oms_addon.api_max_body_bytes", "300000")
@@ -170,7 +171,20 @@ class TestIntakeApi(HttpCase, OmsCase):
                 intake = self.env["oms.intake"].browse(summary["id"])
                 self.assertEqual(intake.state, "rejected")
                 self.assertEqual(intake.reason_code, code)
-                self.assertEqual(intake.raw_body or b"", raw, "stored byte for byte")
+                self.assertEqual(intake._received_bytes(), raw, "stored byte for byte")
+                # Readable over RPC and the web client as every binary field (base64),
+                # whatever the bytes hold.
+                admin = self.env.ref("base.user_admin")
+                (read,) = intake.with_user(admin).read(["raw_body"])
+                self.assertEqual(base64.b64decode(read["raw_body"] or b""), raw)
+                # The form, as the web client reads it (binary fields as sizes).
+                intake.invalidate_recordset()
+                (form,) = (
+                    intake.with_user(admin)
+                    .with_context(bin_size=True)
+                    .web_read({"body": {}, "raw_body": {}, "raw_size": {}})
+                )
+                self.assertEqual(form["body"], intake.body)
                 self.assertEqual(intake.raw_size, len(raw))
                 self.assertEqual(intake.body_digest, signature.body_digest(raw))
         self.assertFalse(self.orders("HOSTILE") | self.orders("DUP-KEY"))
@@ -182,7 +196,9 @@ class TestIntakeApi(HttpCase, OmsCase):
         self.assertEqual(response.status_code, 413)
         answer = response.json()
         self.assertEqual(answer["error"]["code"], "too_large")
-        self.assertEqual(self.env["oms.intake"].browse(answer["intakes"][0]["id"]).raw_body, raw)
+        self.assertEqual(
+            self.env["oms.intake"].browse(answer["intakes"][0]["id"])._received_bytes(), raw
+        )
 
     def test_far_too_large_is_refused_unread(self):
         self.env["ir.config_parameter"].set_param("oms_addon.api_max_body_bytes", "100")
