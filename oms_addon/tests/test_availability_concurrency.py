@@ -1,7 +1,15 @@
 # Copyright 2026 oms_addon developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Two channels selling the last unit at the same moment, each in its own
-transaction: one order reserved, one on hold, never a negative."""
+"""Two channels selling the last units at the same moment, each in its own
+transaction: one order reserved, one on hold, never a negative.
+
+The last two units lie on two shelves of one warehouse, one on each, and each order
+wants both. PostgreSQL alone does not keep the second order out: Odoo reserves on a quant
+it picks with ``FOR NO KEY UPDATE SKIP LOCKED`` and, when the other transaction holds
+that row, writes the reservation on a new quant row of the same location; so without
+the gate's lock (``_oms_lock_stock``) both orders are confirmed, four units reserved on
+two. Checked by hand: with the lock removed every round fails with both orders
+confirmed."""
 
 import threading
 
@@ -33,6 +41,13 @@ class TestLastUnitRace(CommittedCase):
                 )
                 .id
             )
+            stock = env["stock.warehouse"].search([], limit=1, order="id").lot_stock_id
+            cls.shelf_ids = [
+                env["stock.location"]
+                .create({"name": f"Shelf {name} {cls.tag}", "location_id": stock.id})
+                .id
+                for name in "AB"
+            ]
             cls.partner_id = (
                 env["res.partner"]
                 .create(
@@ -57,14 +72,15 @@ class TestLastUnitRace(CommittedCase):
         super().tearDownClass()
 
     def setup_round(self, number):
-        """One unit of a new product, and two paid orders of one unit each."""
+        """One unit of a new product on each shelf, and two paid orders of two."""
         with self.registry.cursor() as cr:
             env = self.env_for(cr)
             product = env["product.product"].create(
                 {"name": f"Last unit {self.tag}-{number}", "is_storable": True}
             )
             warehouse = env["stock.warehouse"].search([], limit=1, order="id")
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1)
+            for shelf in env["stock.location"].browse(self.shelf_ids):
+                env["stock.quant"]._update_available_quantity(product, shelf, 1)
             orders = env["sale.order"].create(
                 [
                     {
@@ -72,7 +88,7 @@ class TestLastUnitRace(CommittedCase):
                         "oms_channel_id": self.channel_id,
                         "oms_payment_status": "paid",
                         "warehouse_id": warehouse.id,
-                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})],
                     }
                     for _order in range(2)
                 ]
@@ -124,6 +140,6 @@ class TestLastUnitRace(CommittedCase):
                     quants = env["stock.quant"].search(
                         [("product_id", "=", product_id), ("location_id.usage", "=", "internal")]
                     )
-                    self.assertEqual(sum(quants.mapped("reserved_quantity")), 1)
+                    self.assertEqual(sum(quants.mapped("reserved_quantity")), 2)
                     for quant in quants:
                         self.assertLessEqual(quant.reserved_quantity, quant.quantity)
