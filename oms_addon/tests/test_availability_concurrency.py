@@ -20,7 +20,7 @@ from odoo.tools import mute_logger
 
 from .common import CommittedCase
 
-ROUNDS = 20
+ROUNDS = 10
 
 
 @tagged("post_install", "-at_install")
