@@ -18,26 +18,42 @@ every module, carries the ``at_install`` tests of the same modules too, sorted w
 """
 
 from odoo.cli.command import main
-from odoo.tests import loader
-from odoo.tests.suite import OdooSuite
+from odoo.tools import config
 
-_odoo_make_suite = loader.make_suite
+_odoo_parse_config = config.parse_config
+ODOO = {}  # Odoo's own make_suite, once the test framework is imported
+
+
+def parse_config(*args, **kwargs):
+    """Odoo's ``parse_config``, then the wrapper: the test framework is imported once
+    the options say tests are on (imported before, it logs an error)."""
+    result = _odoo_parse_config(*args, **kwargs)
+    if not (config["test_enable"] or config["test_file"]):
+        return result
+    from odoo.tests import loader  # only now that the options are read
+
+    if loader.make_suite is not make_suite:
+        ODOO["make_suite"] = loader.make_suite
+        loader.make_suite = make_suite
+    return result
 
 
 def make_suite(module_names, position="at_install"):
     """Odoo's ``make_suite``, with the ``at_install`` tests moved to ``post_install``."""
+    from odoo.tests.suite import OdooSuite
+
     if position == "at_install":
         return OdooSuite([])
     tests, seen = [], set()
     for phase in ("at_install", position):
-        for test in _odoo_make_suite(module_names, phase):
+        for test in ODOO["make_suite"](module_names, phase):
             if test.id() not in seen:
                 seen.add(test.id())
                 tests.append(test)
     return OdooSuite(sorted(tests, key=lambda test: test.test_sequence))
 
 
-loader.make_suite = make_suite
+config.parse_config = parse_config
 
 if __name__ == "__main__":
     main()

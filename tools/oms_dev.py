@@ -39,7 +39,13 @@ RUN_AS_ROOT = os.geteuid() == 0
 HOST_TEST_MODULES = ("sale", "sale_stock", "stock_picking_batch", "delivery")
 # Tests of those modules left out of the run, each with why (a test tag each,
 # ``-/module:Class.method``). Only tests that fail on this Odoo without oms_addon too.
-HOST_TESTS_EXCLUDED = {}
+HOST_TESTS_EXCLUDED = {
+    # An at_install test of sale that sets delivered quantities by hand: once
+    # sale_stock is installed (oms_addon needs it) they come from the deliveries. Odoo
+    # runs it before sale_stock exists; after the install it fails with or without
+    # oms_addon.
+    "-/sale:TestSaleFlow.test_qty_delivered": "needs sale without sale_stock",
+}
 LAUNCHER = REPO / "tools" / "odoo_test_launcher.py"
 # Log lines that make an install or a test run fail, whoever logged them.
 BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
@@ -319,6 +325,8 @@ def run_odoo_tests(cluster, odoo_cmd, addons_path, env, workdir):
         "0",
     )
     print("$", " ".join(cmd), flush=True)
+    for tag, reason in sorted(HOST_TESTS_EXCLUDED.items()):
+        print(f"Left out: {tag[1:]} ({reason})", flush=True)
     started = time.time()
 
     def echo(line):
