@@ -382,9 +382,9 @@ def count_tests_per_module(text):
     started, skipped, failed = {}, {}, {}
     for match in TEST_EVENT_LINE.finditer(text):
         event, test, rest = match["event"], match["test"], match["rest"]
-        module = re.match(r"odoo\.addons\.(\w+)\.", match["logger"])
+        module = re.match(r"odoo\.addons\.(\w+)\.tests\.", match["logger"])
         if not module:  # a class whose set-up failed: "setUpClass (odoo.addons.x....)"
-            module = re.search(r"\(odoo\.addons\.(\w+)\.", rest)
+            module = re.search(r"\(odoo\.addons\.(\w+)\.tests\.", rest)
         if not module:
             continue
         module = module.group(1)
