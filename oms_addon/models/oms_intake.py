@@ -75,6 +75,7 @@ class OmsIntake(models.Model):
         "``_received_bytes()`` gives them back).",
     )
     raw_size = fields.Integer(string="Size (bytes)", readonly=True)
+    raw_filename = fields.Char(compute="_compute_raw_filename")
     body = fields.Text(
         string="Received Message",
         compute="_compute_body",
@@ -131,6 +132,11 @@ class OmsIntake(models.Model):
                 intake.channel_id.code or "?",
                 intake.external_ref or intake.id or _("new"),
             )
+
+    @api.depends("channel_id.code")
+    def _compute_raw_filename(self):
+        for intake in self:
+            intake.raw_filename = "%s-intake-%s.bin" % (intake.channel_id.code or "oms", intake.id)
 
     @api.depends("raw_body")
     def _compute_body(self):
