@@ -328,12 +328,7 @@ class OmsIntake(models.Model):
                 continue
             for payload, part in parts:
                 vals_list.append(
-                    dict(
-                        base,
-                        raw_body=base64.b64encode(part),
-                        raw_size=len(part),
-                        external_ref=adapter.order_reference(payload),
-                    )
+                    self._prepare_received_vals(base, part, adapter.order_reference(payload))
                 )
         return self._store(vals_list)
 
@@ -348,14 +343,8 @@ class OmsIntake(models.Model):
         base = self._prepare_intake_vals(channel, **common)
         vals_list = []
         for body, payload in zip(bodies, payloads, strict=True):
-            raw = _as_bytes(body)
             vals_list.append(
-                dict(
-                    base,
-                    raw_body=base64.b64encode(raw),
-                    raw_size=len(raw),
-                    external_ref=adapter.order_reference(payload),
-                )
+                self._prepare_received_vals(base, _as_bytes(body), adapter.order_reference(payload))
             )
         return self._store(vals_list)
 
@@ -369,11 +358,15 @@ class OmsIntake(models.Model):
         return self._store([vals])
 
     @api.model
+    def _prepare_received_vals(self, base, raw, external_ref=None):
+        """``base`` (see ``_prepare_intake_vals``) with ``raw``, the bytes as received."""
+        return dict(
+            base, raw_body=base64.b64encode(raw), raw_size=len(raw), external_ref=external_ref
+        )
+
     def _prepare_rejected_vals(self, base, raw, problem, now=None):
         return dict(
-            base,
-            raw_body=base64.b64encode(raw),
-            raw_size=len(raw),
+            self._prepare_received_vals(base, raw),
             state="rejected",
             reason_code=problem.code,
             reason=problem.message,
