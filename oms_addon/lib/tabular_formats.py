@@ -340,3 +340,10 @@ def resolved(options: ReadOptions, **values) -> ReadOptions:
         options,
         **{name: value for name, value in values.items() if getattr(options, name) == AUTO},
     )
+
+
+def selection(choices):
+    """``choices`` as an Odoo selection given by a function. The date formats differ
+    only by case ("%d/%m/%Y", "%d/%m/%y"), and Odoo names the stored options of a
+    static selection in lower case, so they cannot be one."""
+    return lambda _records: list(choices)

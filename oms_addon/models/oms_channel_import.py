@@ -13,7 +13,7 @@ class OmsChannel(models.Model):
     _inherit = "oms.channel"  # pylint: disable=consider-merging-classes-inherited
 
     import_encoding = fields.Selection(
-        formats.ENCODINGS,
+        formats.selection(formats.ENCODINGS),
         string="File Encoding",
         default=formats.AUTO,
         required=True,
@@ -21,12 +21,17 @@ class OmsChannel(models.Model):
         "else the Windows code page the text looks like.",
     )
     import_separator = fields.Selection(
-        formats.SEPARATORS, string="Column Separator", default=formats.AUTO, required=True
+        formats.selection(formats.SEPARATORS),
+        string="Column Separator",
+        default=formats.AUTO,
+        required=True,
     )
     import_decimal_separator = fields.Selection(
-        formats.DECIMAL_SEPARATORS, default=formats.AUTO, required=True
+        formats.selection(formats.DECIMAL_SEPARATORS), default=formats.AUTO, required=True
     )
     import_thousands_separator = fields.Selection(
-        formats.THOUSANDS_SEPARATORS, default=formats.AUTO, required=True
+        formats.selection(formats.THOUSANDS_SEPARATORS), default=formats.AUTO, required=True
     )
-    import_date_format = fields.Selection(formats.DATE_FORMATS, default=formats.AUTO, required=True)
+    import_date_format = fields.Selection(
+        formats.selection(formats.DATE_FORMATS), default=formats.AUTO, required=True
+    )

@@ -534,3 +534,23 @@ class TestOrderImportTemplateDownload(HttpCase):
         self.assertEqual(response.content, tabular.template_csv())
         self.assertIn("oms_orders_template.csv", response.headers["Content-Disposition"])
         self.assertIn("attachment", response.headers["Content-Disposition"])
+
+
+@tagged("post_install", "-at_install")
+class TestOrderImportOptionsShown(OmsCase):
+    def test_reading_options_are_offered_in_the_web_client(self):
+        """The web client reads selections in the user's language, from the options
+        Odoo stored at install: each reading option offers its choices there."""
+        for model, names in (
+            (
+                "oms.order.import",
+                ("encoding", "separator", "decimal_separator", "thousands_separator"),
+            ),
+            ("oms.channel", ("import_encoding", "import_separator", "import_date_format")),
+        ):
+            described = self.env[model].with_context(lang="en_US").fields_get(names)
+            for name in names:
+                with self.subTest(model=model, field=name):
+                    values = [value for value, _label in described[name]["selection"]]
+                    self.assertIn("auto", values)
+                    self.assertGreater(len(values), 1)

@@ -52,7 +52,7 @@ class OmsOrderImport(models.TransientModel):
     filename = fields.Char()
     # How the file is read; "Detect" unless chosen, the channel's last choice first.
     encoding = fields.Selection(
-        formats.ENCODINGS,
+        formats.selection(formats.ENCODINGS),
         compute="_compute_reading_options",
         store=True,
         precompute=True,
@@ -62,7 +62,7 @@ class OmsOrderImport(models.TransientModel):
         "the Windows code page the text looks like.",
     )
     separator = fields.Selection(
-        formats.SEPARATORS,
+        formats.selection(formats.SEPARATORS),
         compute="_compute_reading_options",
         store=True,
         precompute=True,
@@ -71,7 +71,7 @@ class OmsOrderImport(models.TransientModel):
         help="What separates the columns of a CSV file.",
     )
     decimal_separator = fields.Selection(
-        formats.DECIMAL_SEPARATORS,
+        formats.selection(formats.DECIMAL_SEPARATORS),
         compute="_compute_reading_options",
         store=True,
         precompute=True,
@@ -80,7 +80,7 @@ class OmsOrderImport(models.TransientModel):
         help="The decimal mark of quantities, prices and amounts written as text.",
     )
     thousands_separator = fields.Selection(
-        formats.THOUSANDS_SEPARATORS,
+        formats.selection(formats.THOUSANDS_SEPARATORS),
         compute="_compute_reading_options",
         store=True,
         precompute=True,
@@ -89,7 +89,7 @@ class OmsOrderImport(models.TransientModel):
         help="What groups the thousands of numbers written as text; spaces always do.",
     )
     date_format = fields.Selection(
-        formats.DATE_FORMATS,
+        formats.selection(formats.DATE_FORMATS),
         compute="_compute_reading_options",
         store=True,
         precompute=True,
