@@ -176,3 +176,5 @@ class TestSalesUserInBrowser(HttpCase):
             "oms_sales_user_oms_order",
             login="oms_tour_sales",
         )
+        self.assertEqual(order.state, "draft", "the Confirm button left it a quotation")
+        self.assertFalse(order.picking_ids)

@@ -52,8 +52,23 @@ registry.category("web_tour.tours").add("oms_sales_user_oms_order", {
             run: "click",
         },
         {
-            content: "No error dialog",
-            trigger: ".o_form_view:not(:has(.o_error_dialog))",
+            content: "The Confirm button of a held order",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_confirm]:enabled",
+            run: "click",
+        },
+        {
+            content: "is refused, saying why",
+            trigger: '.modal:contains("is on hold and cannot be confirmed")',
+        },
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer button",
+            run: "click",
+        },
+        {
+            content: "The order is still on hold",
+            trigger:
+                '.o_form_view .o_field_widget[name=oms_stage] .o_arrow_button_current:contains("On Hold")',
         },
     ],
 });
