@@ -323,6 +323,10 @@ def run_odoo_tests(cluster, odoo_cmd, addons_path, env, workdir):
         "info",
         "--max-cron-threads",
         "0",
+        # A filestore of this run's own: another run on the machine (same database
+        # name, another cluster) must not collect this one's files, nor this one its.
+        "--data-dir",
+        str(workdir / "odoo-data"),
     )
     print("$", " ".join(cmd), flush=True)
     for tag, reason in sorted(HOST_TESTS_EXCLUDED.items()):
