@@ -292,17 +292,14 @@ class SaleOrder(models.Model):
         )
         if not oms_orders:
             return super().action_confirm()
-        oms_orders.check_access("write")
-        # sudo: checks, holds and sourcing decisions are the system's work (the cron
-        # does the same); the caller's right to confirm was checked just above.
-        confirmed = oms_orders.sudo()._oms_preprocess()
+        confirmed = oms_orders._oms_preprocess_for_caller()
         not_confirmed = oms_orders - confirmed
         if not_confirmed:
             raise UserError(
                 "\n\n".join(
                     order._oms_hold_error_message()
                     or self.env._("%s could not be confirmed.", order.name)
-                    for order in not_confirmed.with_env(self.env)
+                    for order in not_confirmed
                 )
             )
         others = self - oms_orders

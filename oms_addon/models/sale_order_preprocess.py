@@ -27,11 +27,16 @@ class SaleOrder(models.Model):
         ones release their own holds that release themselves; an order left without
         a blocking hold is sourced and confirmed. Holds put here stay (unlike a
         refused Confirm, which undoes everything)."""
+        self._oms_preprocess_for_caller()
+        return True
+
+    def _oms_preprocess_for_caller(self):
+        """``_oms_preprocess`` on behalf of whoever may write these orders; returns
+        the confirmed ones (with the caller's environment)."""
         self.check_access("write")
         # sudo: checks, holds and sourcing decisions are the system's work, as in
         # the cron; the caller's right on the orders was checked just above.
-        self.sudo()._oms_preprocess()
-        return True
+        return self.sudo()._oms_preprocess().with_env(self.env)
 
     # ------------------------------------------------------------------
     # Pre-processing: checks and holds

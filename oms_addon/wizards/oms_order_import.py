@@ -13,6 +13,22 @@ from ..lib import tabular_formats as formats
 from ..lib.canonical import Rejected
 
 TEMPLATE_FILENAME = "oms_orders_template.csv"
+
+
+def _reading_option(choices, help_text):
+    """How the file is read in one respect: "Detect" unless chosen, the channel's
+    last choice first (see ``_compute_reading_options``)."""
+    return fields.Selection(
+        formats.selection(choices),
+        compute="_compute_reading_options",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help=help_text,
+    )
+
+
 # Every XLSX file is a zip archive; recognised even under a wrong file name.
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -50,52 +66,26 @@ class OmsOrderImport(models.TransientModel):
     )
     file = fields.Binary(help="A CSV or XLSX file, one row per order line.")
     filename = fields.Char()
-    # How the file is read; "Detect" unless chosen, the channel's last choice first.
-    encoding = fields.Selection(
-        formats.selection(formats.ENCODINGS),
-        compute="_compute_reading_options",
-        store=True,
-        precompute=True,
-        readonly=False,
-        required=True,
-        help="The encoding of a CSV file. Detect: a byte order mark, else UTF-8, else "
+    encoding = _reading_option(
+        formats.ENCODINGS,
+        "The encoding of a CSV file. Detect: a byte order mark, else UTF-8, else "
         "the Windows code page the text looks like.",
     )
-    separator = fields.Selection(
-        formats.selection(formats.SEPARATORS),
-        compute="_compute_reading_options",
-        store=True,
-        precompute=True,
-        readonly=False,
-        required=True,
-        help="What separates the columns of a CSV file.",
+    separator = _reading_option(
+        formats.SEPARATORS,
+        "What separates the columns of a CSV file.",
     )
-    decimal_separator = fields.Selection(
-        formats.selection(formats.DECIMAL_SEPARATORS),
-        compute="_compute_reading_options",
-        store=True,
-        precompute=True,
-        readonly=False,
-        required=True,
-        help="The decimal mark of quantities, prices and amounts written as text.",
+    decimal_separator = _reading_option(
+        formats.DECIMAL_SEPARATORS,
+        "The decimal mark of quantities, prices and amounts written as text.",
     )
-    thousands_separator = fields.Selection(
-        formats.selection(formats.THOUSANDS_SEPARATORS),
-        compute="_compute_reading_options",
-        store=True,
-        precompute=True,
-        readonly=False,
-        required=True,
-        help="What groups the thousands of numbers written as text; spaces always do.",
+    thousands_separator = _reading_option(
+        formats.THOUSANDS_SEPARATORS,
+        "What groups the thousands of numbers written as text; spaces always do.",
     )
-    date_format = fields.Selection(
-        formats.selection(formats.DATE_FORMATS),
-        compute="_compute_reading_options",
-        store=True,
-        precompute=True,
-        readonly=False,
-        required=True,
-        help="How date_order is written when it is text.",
+    date_format = _reading_option(
+        formats.DATE_FORMATS,
+        "How date_order is written when it is text.",
     )
     preview_html = fields.Html(
         string="Preview", compute="_compute_preview_html", sanitize=False, readonly=True
